@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+
+
+class Capability(models.Model):
+    """Carrier of the role capabilities as Django permissions; holds no rows."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("use_hub", "Use the hub"),
+            ("answer_questions", "Answer questions"),
+            ("run_show_and_tell", "Run show-and-tell"),
+            ("view_aggregates", "View aggregates"),
+            ("manage_program", "Manage program"),
+            ("run_study", "Run study"),
+            ("run_simulations", "Run simulations"),
+            ("import_data", "Import data"),
+            ("manage_people", "Manage people"),
+            ("moderate", "Moderate"),
+        ]
+
+    def __str__(self) -> str:
+        return "role capabilities"
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations. Only the SHA-256 of the token is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, help_text="First characters, to tell tokens apart.")
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def digest_of(raw_token: str) -> str:
+        return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+class AuditEntry(models.Model):
+    """Who did a sensitive thing, to what, and when (reveals, role changes, imports)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(max_length=64)
+    target = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.action} {self.target}"

@@ -1,0 +1,100 @@
+"""The JSON API (django-ninja) under /api/: bearer tokens for integrations, sessions for pages.
+
+Each app adds its router here. Every error answers the same shape: {"error": {"code", "message",
+"details"}}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from peerwheel.accounts.permissions import capabilities_of, role_of
+from peerwheel.accounts.selectors import user_for_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session, with Django's CSRF check on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="Peerwheel API",
+    version="1",
+    description="Share what works with AI, and measure how it spreads.",
+    auth=[BearerToken(), SessionAuth(csrf=True)],
+    urls_namespace="api",
+)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, details: Any = None
+) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"error": {"code": code, "message": message, "details": details}},
+        status=status,
+    )
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return error_response(request, 422, "invalid", "The request body is not valid.", exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(
+        request, 401, "unauthenticated", "Sign in, or send 'Authorization: Bearer <token>'."
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, "forbidden", str(exc) or "Not allowed.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "error", str(exc))
+
+
+class MeOut(Schema):
+    username: str
+    role: str | None
+    capabilities: list[str]
+    employee_id: str | None
+
+
+@api.get("/me", response=MeOut, summary="Who the token or session belongs to")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    person = getattr(user, "person", None)
+    role = role_of(user)
+    return {
+        "username": user.get_username(),
+        "role": role.value if role else None,
+        "capabilities": sorted(c.value for c in capabilities_of(user)),
+        "employee_id": person.employee_id if person else None,
+    }

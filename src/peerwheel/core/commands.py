@@ -1,0 +1,33 @@
+"""Shared pieces for Peerwheel's management commands."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+
+class PeerwheelCommand(BaseCommand):
+    """A command whose usage line reads `peerwheel NAME` (not Django's internal name)."""
+
+    public_name: str = ""
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        return super().create_parser("peerwheel", self.public_name or subcommand, **kwargs)
+
+
+def progress_bar(description: str, *, total: int | None = None) -> tqdm:  # type: ignore[type-arg]
+    """A progress bar on stderr, quiet when stderr is not a terminal and CI asks for quiet."""
+    return tqdm(total=total, desc=description, unit="row", file=sys.stderr, leave=False)
+
+
+def bar_callback(bar: tqdm) -> Callable[[int, int], None]:  # type: ignore[type-arg]
+    def on_progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return on_progress

@@ -1,0 +1,81 @@
+"""Build the whole demo: the organisation, then each part's content, then one login per role.
+
+Each part of the product adds its own step to DEMO_STEPS; a step receives the DemoContext and
+writes its content through that part's services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from peerwheel.accounts.roles import Role
+from peerwheel.accounts.services import user_create
+from peerwheel.engine.demo_org import DemoOrganisation, DemoOrgConfig, generate_demo_org
+from peerwheel.org.demo import demo_organisation_load
+from peerwheel.org.models import Person
+
+DEMO_PASSWORD = "peerwheel-demo"  # noqa: S105 - a documented password for the local demo only
+
+
+@dataclass
+class DemoContext:
+    org: DemoOrganisation
+    people: dict[int, Person]
+    seed: int
+    logins: dict[Role, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+DemoStep = Callable[[DemoContext], None]
+
+
+def _demo_logins(context: DemoContext) -> None:
+    """One login per role, each linked to a plausible person in the demo organisation."""
+    frame = context.org.people
+    picks = {
+        Role.MEMBER: frame.index[(frame["role_family"] == "sales") & (frame["level"] == 3)][0],
+        Role.CHAMPION: frame.index[(frame["role_family"] == "engineering") & (frame["level"] == 3)][
+            0
+        ],
+        Role.LEAD: frame.index[frame["department"] == "People"][0],
+        Role.ANALYST: frame.index[(frame["role_family"] == "finance") & (frame["level"] == 3)][0],
+        Role.ADMIN: frame.index[(frame["role_family"] == "operations") & (frame["level"] == 3)][0],
+    }
+    for role, node in picks.items():
+        person = context.people[int(node)]
+        user_create(
+            username=role.value,
+            role=role,
+            email=person.email,
+            password=DEMO_PASSWORD,
+            person_employee_id=person.employee_id,
+            check_password=False,
+        )
+        context.logins[role] = f"{person.display_name}, {person.job_title}"
+
+
+DEMO_STEPS: list[DemoStep] = [_demo_logins]
+
+
+def demo_build(
+    *, people: int = 600, seed: int = 42, on_step: Callable[[str], None] | None = None
+) -> DemoContext:
+    """Generate and load the demo into an empty database, in one transaction."""
+    if Person.objects.exists():
+        raise ValueError(
+            "the database already has people; the demo loads into an empty database "
+            "(use a new --db path)"
+        )
+    with transaction.atomic():
+        if on_step:
+            on_step("organisation")
+        org = generate_demo_org(DemoOrgConfig(people=people, seed=seed))
+        context = DemoContext(org=org, people=demo_organisation_load(org), seed=seed)
+        for step in DEMO_STEPS:
+            if on_step:
+                on_step(step.__name__.strip("_").replace("_", " "))
+            step(context)
+    return context

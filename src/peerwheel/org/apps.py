@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "peerwheel.org"
+    verbose_name = "Organisation"

@@ -1,0 +1,398 @@
+"""Writes for the organisation: the HR import (one home for every people write)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from peerwheel.core.models import Import
+from peerwheel.core.tabular import TabularError
+from peerwheel.org.hr_formats import (
+    PersonRecord,
+    parse_role_family,
+    read_people_csv,
+    read_people_scim,
+)
+from peerwheel.org.models import Department, Person, Site, Team
+
+PeopleFormat = Literal["auto", "csv", "scim"]
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class PeopleImportReport:
+    file: str
+    dry_run: bool
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[TabularError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    import_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> int:
+        return 0 if self.dry_run else self.created + self.updated
+
+    def summary(self) -> str:
+        verb = "would create" if self.dry_run else "created"
+        lines = [
+            f"{self.file}: read {self.rows_read} rows; {verb} {self.created}, "
+            f"{'would update' if self.dry_run else 'updated'} {self.updated}, "
+            f"unchanged {self.unchanged}, skipped {self.skipped}."
+        ]
+        lines += [f"warning: {w}" for w in self.warnings]
+        lines += [f"error: {e}" for e in self.errors]
+        return "\n".join(lines)
+
+
+class PeopleImportError(Exception):
+    """The file had errors, so nothing was written. Carries the full report."""
+
+    def __init__(self, report: PeopleImportReport) -> None:
+        self.report = report
+        super().__init__(report.summary())
+
+
+def _detect_format(path_name: str, head: bytes) -> Literal["csv", "scim"]:
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if path_name.lower().endswith(".json") or stripped[:1] in (b"{", b"["):
+        return "scim"
+    return "csv"
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def people_import(
+    source: str | Path | IO[bytes],
+    *,
+    file_name: str | None = None,
+    file_format: PeopleFormat = "auto",
+    mapping: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    actor: AbstractBaseUser | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> PeopleImportReport:
+    """Import people from an HR file; upsert by employee id, in one transaction.
+
+    Any bad row means nothing is written (raises PeopleImportError with the report) unless
+    `skip_invalid`, which writes the good rows and reports the rest. `dry_run` writes nothing
+    and reports what would change.
+    """
+    data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
+    name = file_name or (str(source) if isinstance(source, str | Path) else "<upload>")
+    kind = file_format if file_format != "auto" else _detect_format(name, data[:256])
+    if kind == "scim":
+        records, errors, warnings = read_people_scim(io.BytesIO(data), file_name=name)
+    else:
+        records, errors, warnings = read_people_csv(
+            io.BytesIO(data), mapping=mapping, file_name=name
+        )
+    report = PeopleImportReport(file=name, dry_run=dry_run, warnings=list(warnings))
+    report.rows_read = len(records) + len(errors)
+    unknown_families = sorted(
+        {r.role_family for r in records if r.role_family and not parse_role_family(r.role_family)}
+    )
+    if unknown_families:
+        # Not an error: Viva's FunctionType holds whatever HR uses; such people count as "other".
+        report.warnings.append(
+            "role families kept as 'other': " + ", ".join(repr(f) for f in unknown_families[:10])
+        )
+    records, more_errors = _validate(records, name)
+    errors = sorted([*errors, *more_errors], key=lambda e: e.line or 0)
+    report.errors = errors
+    bad_lines = {e.line for e in errors}
+    if errors and not skip_invalid:
+        _record_import(report, data, actor, Import.Status.FAILED)
+        raise PeopleImportError(report)
+    good = [r for r in records if r.line not in bad_lines]
+    report.skipped = report.rows_read - len(good)
+    with transaction.atomic():
+        _upsert(good, report, on_progress=on_progress)
+        if dry_run:
+            transaction.set_rollback(True)
+    status = (
+        Import.Status.DRY_RUN
+        if dry_run
+        else Import.Status.PARTIAL
+        if errors
+        else Import.Status.SUCCEEDED
+    )
+    _record_import(report, data, actor, status)
+    return report
+
+
+def _record_import(
+    report: PeopleImportReport, data: bytes, actor: AbstractBaseUser | None, status: str
+) -> None:
+    record = Import.objects.create(
+        kind="people",
+        file_name=report.file[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        by=actor if actor is not None and actor.is_authenticated else None,
+        finished=timezone.now(),
+        status=status,
+        rows_read=report.rows_read,
+        rows_written=report.written,
+        rows_skipped=report.skipped,
+        errors=[e.as_dict() for e in report.errors],
+        warnings=report.warnings,
+        summary={"created": report.created, "updated": report.updated},
+    )
+    report.import_id = record.pk
+
+
+def _validate(
+    records: list[PersonRecord], file: str
+) -> tuple[list[PersonRecord], list[TabularError]]:
+    """Check each record alone, then against the others and the database."""
+    errors: list[TabularError] = []
+    seen: dict[str, int] = {}
+    clean: list[PersonRecord] = []
+    for record in records:
+        problem = None
+        column = None
+        if record.employee_id in seen:
+            problem = (
+                f"employee id {record.employee_id!r} appears again "
+                f"(first on line {seen[record.employee_id]})"
+            )
+            column = "employee_id"
+        elif record.email:
+            try:
+                validate_email(normalise_email(record.email))
+            except ValidationError:
+                problem, column = f"{record.email!r} is not an email address", "email"
+        if problem is None and record.manager_id and record.manager_id == record.employee_id:
+            problem, column = "a person cannot be their own manager", "manager_id"
+        if problem:
+            errors.append(TabularError(problem, file=file, line=record.line, column=column))
+            continue
+        seen[record.employee_id] = record.line
+        clean.append(record)
+
+    clean, manager_errors = _resolve_managers(clean, file)
+    return clean, errors + manager_errors
+
+
+def _resolve_managers(
+    records: list[PersonRecord], file: str
+) -> tuple[list[PersonRecord], list[TabularError]]:
+    """Managers must exist (in the file or already) and the chain must not loop."""
+    from dataclasses import replace
+
+    in_file = {r.employee_id for r in records}
+    by_email = {normalise_email(r.email): r.employee_id for r in records if r.email}
+    existing_ids = set(Person.objects.values_list("employee_id", flat=True))
+    existing_email = dict(Person.objects.exclude(email="").values_list("email", "employee_id"))
+    errors: list[TabularError] = []
+    resolved: list[PersonRecord] = []
+    for record in records:
+        manager_id = record.manager_id
+        if not manager_id and record.manager_email:
+            key = normalise_email(record.manager_email)
+            manager_id = by_email.get(key) or existing_email.get(key, "")
+            if not manager_id:
+                errors.append(
+                    TabularError(
+                        f"no person has the manager email {record.manager_email!r}",
+                        file=file,
+                        line=record.line,
+                        column="manager_email",
+                    )
+                )
+                continue
+        if manager_id and manager_id not in in_file and manager_id not in existing_ids:
+            errors.append(
+                TabularError(
+                    f"manager {manager_id!r} is neither in this file nor already imported",
+                    file=file,
+                    line=record.line,
+                    column="manager_id",
+                )
+            )
+            continue
+        if manager_id == record.employee_id:
+            errors.append(
+                TabularError(
+                    "a person cannot be their own manager",
+                    file=file,
+                    line=record.line,
+                    column="manager_id",
+                )
+            )
+            continue
+        resolved.append(replace(record, manager_id=manager_id))
+
+    # Cycles: the file's links override the database's for the people it names.
+    manager_of: dict[str, str | None] = dict(
+        Person.objects.values_list("employee_id", "manager__employee_id")
+    )
+    for record in resolved:
+        if "manager_id" in record.given:
+            manager_of[record.employee_id] = record.manager_id or None
+    line_of = {r.employee_id: r.line for r in resolved}
+    in_cycle: set[str] = set()
+    for start in line_of:
+        path: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = start
+        while node is not None and node not in on_path and node not in in_cycle:
+            path.append(node)
+            on_path.add(node)
+            node = manager_of.get(node)
+        if node is not None and node in on_path:
+            cycle = path[path.index(node) :]
+            if not in_cycle.intersection(cycle):
+                in_cycle.update(cycle)
+                chain = " → ".join([*cycle, cycle[0]])
+                first = min((line_of[c] for c in cycle if c in line_of), default=None)
+                errors.append(
+                    TabularError(
+                        f"manager links form a cycle: {chain}",
+                        file=file,
+                        line=first,
+                        column="manager_id",
+                    )
+                )
+    bad = {e.line for e in errors}
+    cycle_free = [r for r in resolved if r.employee_id not in in_cycle and r.line not in bad]
+    return cycle_free, errors
+
+
+def _upsert(
+    records: list[PersonRecord],
+    report: PeopleImportReport,
+    *,
+    on_progress: ProgressCallback | None,
+) -> None:
+    departments = _get_or_create_named(Department, {r.department for r in records})
+    sites = _get_or_create_named(Site, {r.site for r in records})
+    team_keys = {(r.team, r.department) for r in records if r.team}
+    teams: dict[tuple[str, str], Team] = {}
+    for team_name, department_name in sorted(team_keys):
+        team, _ = Team.objects.get_or_create(
+            name=team_name, department=departments.get(department_name)
+        )
+        teams[(team_name, department_name)] = team
+
+    existing = Person.objects.in_bulk([r.employee_id for r in records], field_name="employee_id")
+    to_create: list[Person] = []
+    changed_ids: set[str] = set()
+    for done, record in enumerate(records, start=1):
+        person = existing.get(record.employee_id)
+        if person is None:
+            person = Person(employee_id=record.employee_id)
+            _apply(person, record, departments, sites, teams)
+            to_create.append(person)
+        elif _apply(person, record, departments, sites, teams):
+            changed_ids.add(record.employee_id)
+        if on_progress and done % 500 == 0:
+            on_progress(done, len(records))
+    Person.objects.bulk_create(to_create, batch_size=1000)
+    now = timezone.now()
+    to_update = [existing[e] for e in changed_ids]
+    for person in to_update:
+        person.updated = now
+    Person.objects.bulk_update(
+        to_update,
+        [
+            "name",
+            "email",
+            "department",
+            "team",
+            "site",
+            "role_family",
+            "job_title",
+            "is_leader",
+            "updated",
+        ],
+        batch_size=1000,
+    )
+
+    # Managers last, once everyone exists.
+    people = Person.objects.in_bulk(
+        {r.employee_id for r in records} | {r.manager_id for r in records if r.manager_id},
+        field_name="employee_id",
+    )
+    managed: list[Person] = []
+    for record in records:
+        if "manager_id" not in record.given:
+            continue
+        person = people[record.employee_id]
+        manager = people.get(record.manager_id) if record.manager_id else None
+        if person.manager_id != (manager.pk if manager else None):
+            person.manager = manager
+            managed.append(person)
+            if record.employee_id in existing:
+                changed_ids.add(record.employee_id)
+    Person.objects.bulk_update(managed, ["manager"], batch_size=1000)
+    report.created = len(to_create)
+    report.updated = len(changed_ids)
+    report.unchanged = len(records) - report.created - report.updated
+    if on_progress:
+        on_progress(len(records), len(records))
+
+
+def _get_or_create_named(model: Any, names: set[str]) -> dict[str, Any]:
+    names = {n for n in names if n}
+    found = {obj.name: obj for obj in model.objects.filter(name__in=names)}
+    missing = [model(name=n) for n in sorted(names - set(found))]
+    model.objects.bulk_create(missing)
+    found.update({obj.name: obj for obj in model.objects.filter(name__in=names)})
+    return found
+
+
+def _apply(
+    person: Person,
+    record: PersonRecord,
+    departments: Mapping[str, Department],
+    sites: Mapping[str, Site],
+    teams: Mapping[tuple[str, str], Team],
+) -> bool:
+    """Copy the fields the file gives onto the person; say whether anything changed."""
+    wanted: dict[str, Any] = {}
+    given = record.given
+    if "name" in given:
+        wanted["name"] = record.name
+    if "email" in given:
+        wanted["email"] = normalise_email(record.email)
+    if "job_title" in given:
+        wanted["job_title"] = record.job_title
+    if "role_family" in given:
+        family = parse_role_family(record.role_family)
+        wanted["role_family"] = family.value if family else ("other" if record.role_family else "")
+    if "is_leader" in given and record.is_leader is not None:
+        wanted["is_leader"] = record.is_leader
+    if "department" in given:
+        wanted["department_id"] = departments[record.department].pk if record.department else None
+    if "site" in given:
+        wanted["site_id"] = sites[record.site].pk if record.site else None
+    if "team" in given:
+        team = teams.get((record.team, record.department)) if record.team else None
+        wanted["team_id"] = team.pk if team else None
+    changed = False
+    for attr, value in wanted.items():
+        if getattr(person, attr) != value:
+            setattr(person, attr, value)
+            changed = True
+    return changed
