@@ -151,7 +151,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = PEERWHEEL_HOME / "static"
+STATIC_ROOT = Path(envstr("PEERWHEEL_STATIC_ROOT") or PEERWHEEL_HOME / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it; WhiteNoise wants it
 # plotly.js is served from the copy inside the plotly package: no CDN, no build step.
 STATICFILES_DIRS = [("plotly", Path(plotly.__file__).resolve().parent / "package_data")]
 WHITENOISE_USE_FINDERS = True

@@ -11,7 +11,7 @@ from peerwheel.accounts.roles import Role
 from peerwheel.accounts.services import role_assign
 
 
-class PeerwheelOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
+class PeerwheelOIDCBackend(OIDCAuthenticationBackend):
     """New SSO users become members, linked to the Person with the same email."""
 
     def create_user(self, claims: dict[str, Any]) -> User:

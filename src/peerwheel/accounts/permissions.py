@@ -10,7 +10,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
@@ -21,32 +21,32 @@ View = TypeVar("View", bound=Callable[..., HttpResponse])
 _ROLE_ORDER = (Role.ADMIN, Role.LEAD, Role.ANALYST, Role.CHAMPION, Role.MEMBER)
 
 
-def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
+def role_of(user: User | AnonymousUser) -> Role | None:
     """The user's role (the highest, if an admin gave several groups by hand)."""
     if not user.is_authenticated:
         return None
     if getattr(user, "is_superuser", False):
         return Role.ADMIN
-    names = {g.name for g in user.groups.all()}  # type: ignore[attr-defined]
+    names = {g.name for g in user.groups.all()}
     for role in _ROLE_ORDER:
         if role.group_name in names:
             return role
     return None
 
 
-def has_capability(user: AbstractBaseUser | AnonymousUser, capability: Capability) -> bool:
+def has_capability(user: User | AnonymousUser, capability: Capability) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.has_perm(f"accounts.{capability.value}")
 
 
-def capabilities_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Capability]:
+def capabilities_of(user: User | AnonymousUser) -> frozenset[Capability]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     return frozenset(c for c in Capability if user.has_perm(f"accounts.{c.value}"))
 
 
-def require_capability(user: AbstractBaseUser | AnonymousUser, capability: Capability) -> None:
+def require_capability(user: User | AnonymousUser, capability: Capability) -> None:
     """Raise PermissionDenied (HTTP 403) unless the user has the capability."""
     if not has_capability(user, capability):
         raise PermissionDenied(f"This needs the '{capability.label}' permission.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission, User
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
@@ -33,10 +33,10 @@ def roles_sync() -> None:
 
 
 def audit_record(
-    *, actor: AbstractBaseUser | None, action: str, target: str = "", **detail: Any
+    *, actor: User | AnonymousUser | None, action: str, target: str = "", **detail: Any
 ) -> AuditEntry:
     return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor if isinstance(actor, User) else None,
         action=action,
         target=target,
         detail=detail,
@@ -52,7 +52,7 @@ def user_create(
     password: str | None = None,
     person_employee_id: str | None = None,
     check_password: bool = True,
-    actor: AbstractBaseUser | None = None,
+    actor: User | AnonymousUser | None = None,
 ) -> User:
     """Create a login with one role, optionally linked to a Person by employee id.
 
@@ -90,7 +90,7 @@ def user_create(
     return user
 
 
-def role_assign(*, user: User, role: Role, actor: AbstractBaseUser | None = None) -> None:
+def role_assign(*, user: User, role: Role, actor: User | AnonymousUser | None = None) -> None:
     """Give a user exactly one role (replacing any other) and audit the change."""
     groups = Group.objects.filter(name__in=[r.group_name for r in Role])
     user.groups.remove(*groups)

@@ -19,12 +19,12 @@ class PeerwheelCommand(BaseCommand):
         return super().create_parser("peerwheel", self.public_name or subcommand, **kwargs)
 
 
-def progress_bar(description: str, *, total: int | None = None) -> tqdm:  # type: ignore[type-arg]
+def progress_bar(description: str, *, total: int | None = None) -> tqdm:
     """A progress bar on stderr, quiet when stderr is not a terminal and CI asks for quiet."""
     return tqdm(total=total, desc=description, unit="row", file=sys.stderr, leave=False)
 
 
-def bar_callback(bar: tqdm) -> Callable[[int, int], None]:  # type: ignore[type-arg]
+def bar_callback(bar: tqdm) -> Callable[[int, int], None]:
     def on_progress(done: int, total: int) -> None:
         bar.total = total
         bar.n = done

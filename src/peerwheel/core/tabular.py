@@ -114,12 +114,13 @@ def match_headers(
     """
     columns = list(columns)
     known_fields = {column.field for column in columns}
-    by_spelling: dict[str, str] = {}
+    # Each spelling maps to (field, rank): when a file has two spellings of one field (BambooHR
+    # has both Department and Division), the one earlier in the alias list wins.
+    by_spelling: dict[str, tuple[str, int]] = {}
     for column in columns:
-        for spelling in column.spellings():
-            by_spelling.setdefault(normalise_header(spelling), column.field)
+        for rank, spelling in enumerate(column.spellings()):
+            by_spelling.setdefault(normalise_header(spelling), (column.field, rank))
 
-    override_fields: dict[str, str] = {}
     for header, field_name in (overrides or {}).items():
         if field_name not in known_fields:
             raise TabularError(
@@ -127,26 +128,35 @@ def match_headers(
                 f"known fields: {', '.join(sorted(known_fields))}",
                 file=file,
             )
-        override_fields[normalise_header(header)] = field_name
+        by_spelling[normalise_header(header)] = (field_name, -1)
 
     positions: dict[str, int] = {}
+    ranks: dict[str, int] = {}
     unknown: list[str] = []
     for position, header in enumerate(headers):
         key = normalise_header(header)
-        field_name = override_fields.get(key) or by_spelling.get(key)
-        if field_name is None:
+        match = by_spelling.get(key)
+        if match is None:
             if key:
                 unknown.append(header)
             continue
+        field_name, rank = match
         if field_name in positions:
             first = headers[positions[field_name]]
-            raise TabularError(
-                f"columns {first!r} and {header!r} both mean {field_name!r}; keep one of them",
-                file=file,
-                line=1,
-                column=header,
-            )
+            if rank == ranks[field_name]:
+                raise TabularError(
+                    f"columns {first!r} and {header!r} both mean {field_name!r}; "
+                    "keep one of them",
+                    file=file,
+                    line=1,
+                    column=header,
+                )
+            if rank > ranks[field_name]:
+                unknown.append(header)
+                continue
+            unknown.append(first)
         positions[field_name] = position
+        ranks[field_name] = rank
 
     for column in columns:
         if column.required and column.field not in positions:
@@ -180,7 +190,7 @@ def open_text(source: str | Path | IO[bytes] | IO[str]) -> tuple[IO[str], str]:
     name = str(getattr(source, "name", "<upload>"))
     if isinstance(source, io.TextIOBase):
         return source, name
-    return io.TextIOWrapper(source, encoding="utf-8-sig", newline=""), name  # type: ignore[arg-type]
+    return io.TextIOWrapper(source, encoding="utf-8-sig", newline=""), name  # type: ignore[type-var]
 
 
 def _sniff_delimiter(sample: str) -> str:

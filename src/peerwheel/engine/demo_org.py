@@ -277,7 +277,7 @@ class DemoOrgConfig:
     team_size: tuple[int, int] = (5, 12)
     within_team_tie_p: float = 0.75
     cross_ties_per_person: float = 5.0
-    triadic_closure_p: float = 0.15
+    triadic_closure_p: float = 0.6
     weights: TieWeights = field(default_factory=TieWeights)
 
 
@@ -492,12 +492,12 @@ def _ties(people: pd.DataFrame, config: DemoOrgConfig, rng: np.random.Generator)
             add(person, int(pool[int(rng.integers(len(pool)))]), weight, kind)
     # Triadic closure: a friend of a friend becomes a friend.
     neighbours: list[list[int]] = [[] for _ in range(n)]
-    for a, b in pairs:
-        neighbours[a].append(b)
-        neighbours[b].append(a)
+    for first, second in pairs:
+        neighbours[first].append(second)
+        neighbours[second].append(first)
     for person in range(n):
         friends = neighbours[person]
-        if len(friends) < 2 or rng.random() >= config.triadic_closure_p * 4:
+        if len(friends) < 2 or rng.random() >= config.triadic_closure_p:
             continue
         via = friends[int(rng.integers(len(friends)))]
         candidates = neighbours[via]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -89,7 +89,7 @@ def people_import(
     mapping: Mapping[str, str] | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
-    actor: AbstractBaseUser | None = None,
+    actor: User | AnonymousUser | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> PeopleImportReport:
     """Import people from an HR file; upsert by employee id, in one transaction.
@@ -142,13 +142,13 @@ def people_import(
 
 
 def _record_import(
-    report: PeopleImportReport, data: bytes, actor: AbstractBaseUser | None, status: str
+    report: PeopleImportReport, data: bytes, actor: User | AnonymousUser | None, status: str
 ) -> None:
     record = Import.objects.create(
         kind="people",
         file_name=report.file[:255],
         sha256=hashlib.sha256(data).hexdigest(),
-        by=actor if actor is not None and actor.is_authenticated else None,
+        by=actor if isinstance(actor, User) else None,
         finished=timezone.now(),
         status=status,
         rows_read=report.rows_read,

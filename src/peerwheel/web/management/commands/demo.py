@@ -54,12 +54,8 @@ class Command(PeerwheelCommand):
         self.stdout.write("")
         self.stdout.write(f"Peerwheel demo{'' if options['no_serve'] else ' at ' + url}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        linked = {
-            p.user.username: p
-            for p in Person.objects.filter(
-                user__username__in=[r.value for r in Role]
-            ).select_related("user")
-        }
+        people = Person.objects.filter(user__username__in=[r.value for r in Role])
+        linked = {p.user.get_username(): p for p in people.select_related("user") if p.user}
         for role in Role:
             person = linked.get(role.value)
             who = f"{person.display_name}, {person.job_title}" if person else ""

@@ -1,0 +1,98 @@
+"""The named cast, shared by every test that needs people and logins.
+
+alice is a member, bob a champion, carol a lead, dan an analyst, erin an admin, and charlie is
+an outsider with a login but no role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from peerwheel.accounts.roles import Role
+from peerwheel.accounts.services import user_create
+from peerwheel.org.models import Department, Person, Site, Team
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def org(db: None) -> dict[str, Person]:
+    """A small organisation: two departments, two sites, one tiny hierarchy."""
+    engineering = Department.objects.create(name="Engineering")
+    sales = Department.objects.create(name="Sales")
+    london = Site.objects.create(name="London")
+    berlin = Site.objects.create(name="Berlin")
+    platform = Team.objects.create(name="Platform", department=engineering)
+    boss = Person.objects.create(
+        employee_id="E1",
+        name="Ada Boss",
+        email="ada@example.com",
+        department=engineering,
+        site=london,
+        role_family="executive",
+        is_leader=True,
+    )
+    people = {"boss": boss}
+    for key, employee_id, name, department, site, family in [
+        ("alice", "E2", "Alice Adams", engineering, london, "engineering"),
+        ("bob", "E3", "Bob Brown", engineering, berlin, "engineering"),
+        ("carol", "E4", "Carol Clark", sales, london, "sales"),
+        ("dan", "E5", "Dan Diaz", sales, berlin, "finance"),
+        ("erin", "E6", "Erin Evans", engineering, london, "operations"),
+        ("charlie", "E7", "Charlie Chan", sales, berlin, "sales"),
+    ]:
+        people[key] = Person.objects.create(
+            employee_id=employee_id,
+            name=name,
+            email=f"{key}@example.com",
+            department=department,
+            site=site,
+            role_family=family,
+            manager=boss,
+            team=platform if department == engineering else None,
+        )
+    return people
+
+
+@pytest.fixture
+def cast(org: dict[str, Person]) -> dict[str, User]:
+    users = {}
+    for key, role in [
+        ("alice", Role.MEMBER),
+        ("bob", Role.CHAMPION),
+        ("carol", Role.LEAD),
+        ("dan", Role.ANALYST),
+        ("erin", Role.ADMIN),
+    ]:
+        users[key] = user_create(
+            username=key,
+            role=role,
+            email=f"{key}@example.com",
+            password=PASSWORD,
+            person_employee_id=org[key].employee_id,
+        )
+    charlie = User.objects.create_user("charlie", "charlie@example.com", PASSWORD)
+    users["charlie"] = charlie
+    return users
+
+
+@pytest.fixture
+def client_for(cast: dict[str, User]) -> Callable[[str], Client]:
+    """A logged-in test client for one member of the cast."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        client.force_login(cast[name])
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """Hashing a password the production way takes a third of a second; tests need many."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

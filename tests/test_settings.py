@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from peerwheel.env import SettingError, envbool, envchoice, envint, envlist
+
+PEERWHEEL = str(Path(sys.executable).with_name("peerwheel"))
+
+
+def run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PEERWHEEL", "DATABASE"))}
+    base.pop("SECRET_KEY", None)
+    return subprocess.run(
+        [PEERWHEEL, *args],
+        env={**base, "PEERWHEEL_HOME": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("0", False), ("Yes", True)])
+def test_envbool_reads_the_usual_spellings(
+    monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool
+) -> None:
+    monkeypatch.setenv("X_FLAG", raw)
+    assert envbool("X_FLAG") is expected
+
+
+def test_env_helpers_fail_loudly_on_bad_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_FLAG", "maybe")
+    monkeypatch.setenv("X_INT", "five")
+    monkeypatch.setenv("X_SMALL", "1")
+    monkeypatch.setenv("X_CHOICE", "staging")
+    with pytest.raises(SettingError, match="X_FLAG='maybe' is not a boolean"):
+        envbool("X_FLAG")
+    with pytest.raises(SettingError, match="not a whole number"):
+        envint("X_INT", 5)
+    with pytest.raises(SettingError, match="below the minimum of 2"):
+        envint("X_SMALL", 5, minimum=2)
+    with pytest.raises(SettingError, match="must be one of"):
+        envchoice("X_CHOICE", "development", ("development", "production"))
+
+
+def test_envlist_splits_and_trims(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_HOSTS", " a.example , b.example,,")
+    assert envlist("X_HOSTS") == ["a.example", "b.example"]
+
+
+def test_defaults_are_sqlite_under_home_with_debug_off(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], s.DEBUG, "
+        "s.PEERWHEEL_MIN_GROUP)"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PEERWHEEL", "DATABASE"))}
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "peerwheel.settings",
+            "PEERWHEEL_HOME": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["django.db.backends.sqlite3", str(tmp_path / "peerwheel.sqlite3"), "False", "5"]
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    env = {"DJANGO_SETTINGS_MODULE": "peerwheel.settings"}
+    first = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**os.environ, **env, "PEERWHEEL_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    second = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**os.environ, **env, "PEERWHEEL_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert first == second
+    assert len(first.strip()) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.slow
+def test_production_requires_a_secret_key(tmp_path: Path) -> None:
+    result = run(["check"], {"PEERWHEEL_ENV": "production"}, tmp_path)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when PEERWHEEL_ENV=production" in result.stderr
+
+
+@pytest.mark.slow
+def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
+    env = {
+        "PEERWHEEL_ENV": "production",
+        "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-value-0123456789",
+        "ALLOWED_HOSTS": "peerwheel.example.com",
+    }
+    result = run(["check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.slow
+def test_a_bad_setting_value_is_named(tmp_path: Path) -> None:
+    result = run(["check"], {"PEERWHEEL_MIN_GROUP": "few"}, tmp_path)
+
+    assert result.returncode != 0
+    assert "PEERWHEEL_MIN_GROUP='few' is not a whole number" in result.stderr
