@@ -1,0 +1,292 @@
+"""`m365-copilot-usage`: the Microsoft 365 admin center Copilot usage user-detail CSV.
+
+Both report versions (v1: last activity dates per app; v2 adds prompts submitted, active usage
+days, Copilot Chat work/web, the Microsoft 365 Copilot app, Edge and agents), in either
+documented column order and with the older `Last activity of <App> Copilot` spellings. The
+Graph API's camelCase names (`microsoftTeamsCopilotLastActivityDate`) match too.
+
+The report gives dates, not weekly counts: each user yields one `CopilotActivityRow` per app
+column, with the app's last activity date (`None` when the cell is empty: never used, which is
+not an error). Anonymised user names (32 hex characters) are flagged and must never be joined to
+people; the report says how to turn anonymisation off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from peerwheel.core.tabular import Column, TabularRow, normalise_header
+
+from ._base import (
+    ANONYMISED_ID,
+    ParseReport,
+    ParseResult,
+    Source,
+    UsageFileError,
+    duplicate_error,
+    monday,
+    parse_count,
+    parse_date,
+    source_name,
+    today_utc,
+)
+from ._rows import open_rows
+
+FORMAT = "m365-copilot-usage"
+ALL_APPS = "All Copilot apps"
+ANONYMISED_HELP = (
+    "user names in this report are anonymised, so its rows cannot be matched to people. To turn "
+    'that off: Microsoft 365 admin center > Settings > Org settings > Reports > tick "Display '
+    'concealed user, group, and site names in all reports", then export the report again'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CopilotActivityRow:
+    """One user and one Copilot app: when it was last used (None: never, in the period)."""
+
+    external_id: str
+    display_name: str
+    anonymised: bool
+    tool: str
+    last_activity: date | None
+    report_refresh_date: date
+    report_period_days: int | None
+    prompts_submitted: int | None
+    active_days: int | None
+    line: int
+
+
+def _app(tool: str, *spellings: str) -> tuple[str, Column]:
+    field = normalise_header(tool)
+    return tool, Column(field, aliases=spellings)
+
+
+# tool name → column, in the report's order. Each app: the current spelling and the older one.
+_APPS = dict(
+    (
+        _app(
+            "Copilot in Teams",
+            "Microsoft Teams Copilot Last Activity Date",
+            "Last activity of Microsoft Teams Copilot",
+            "Teams Copilot Last Activity Date",
+        ),
+        _app("Copilot in Word", "Word Copilot Last Activity Date", "Last activity of Word Copilot"),
+        _app(
+            "Copilot in Excel", "Excel Copilot Last Activity Date", "Last activity of Excel Copilot"
+        ),
+        _app(
+            "Copilot in PowerPoint",
+            "PowerPoint Copilot Last Activity Date",
+            "Last activity of PowerPoint Copilot",
+        ),
+        _app(
+            "Copilot in Outlook",
+            "Outlook Copilot Last Activity Date",
+            "Last activity of Outlook Copilot",
+        ),
+        _app(
+            "Copilot in OneNote",
+            "OneNote Copilot Last Activity Date",
+            "Last activity of OneNote Copilot",
+        ),
+        _app("Copilot in Loop", "Loop Copilot Last Activity Date", "Last activity of Loop Copilot"),
+        _app(
+            "Copilot Chat",
+            "Copilot Chat Last Activity Date",
+            "Last activity of Copilot Chat",
+            "Microsoft 365 Chat Last Activity Date",
+            "Business Chat Last Activity Date",
+        ),
+        _app("Copilot Chat (work)", "Copilot Chat (work) Last Activity Date"),
+        _app("Copilot Chat (web)", "Copilot Chat (web) Last Activity Date"),
+        _app("Microsoft 365 Copilot app", "Microsoft 365 Copilot Last Activity Date"),
+        _app("Copilot in Edge", "Edge Last Activity Date", "Edge Copilot Last Activity Date"),
+        _app("Copilot agents", "Copilot Agent Last Activity Date", "Agent Last Activity Date"),
+    )
+)
+_PROMPTS = {
+    ALL_APPS: Column(
+        "prompts_all", aliases=("Prompts submitted for all apps", "Prompts submitted")
+    ),
+    "Copilot Chat (work)": Column(
+        "prompts_chat_work", aliases=("Prompts submitted for Copilot Chat (work)",)
+    ),
+    "Copilot Chat (web)": Column(
+        "prompts_chat_web", aliases=("Prompts submitted for Copilot Chat (web)",)
+    ),
+}
+COLUMNS = (
+    Column("report_refresh_date", aliases=("Report Refresh Date",), required=True),
+    Column("upn", aliases=("User Principal Name", "UserPrincipalName", "UPN"), required=True),
+    Column("display_name", aliases=("Display Name", "DisplayName")),
+    Column("last_activity", aliases=("Last Activity Date", "Last activity date (UTC)")),
+    Column("report_period", aliases=("Report Period",)),
+    Column("active_days", aliases=("Active Usage Days for all apps", "Active Usage Days")),
+    *_APPS.values(),
+    *_PROMPTS.values(),
+)
+
+
+def detect(header: Sequence[str]) -> bool:
+    keys = {normalise_header(h) for h in header}
+    has_apps = any(
+        normalise_header(s) in keys for column in _APPS.values() for s in column.spellings()
+    )
+    return "userprincipalname" in keys and "reportrefreshdate" in keys and has_apps
+
+
+def _period(value: str, name: str, line: int) -> int | None:
+    text = value.strip().upper().removeprefix("D")
+    if not text:
+        return None
+    if not text.isdigit() or int(text) not in {7, 28, 30, 90, 180}:
+        raise UsageFileError(name, line, "Report Period", f"{value!r} is not 7, 28, 30, 90 or 180")
+    return int(text)
+
+
+def parse(
+    source: Source,
+    *,
+    today: date | None = None,
+    file_name: str | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> ParseResult[CopilotActivityRow]:
+    name = source_name(source, file_name)
+    header_map, rows = open_rows(source, COLUMNS, name=name, overrides=overrides)
+    if not any(tool_column.field in header_map.positions for tool_column in _APPS.values()):
+        accepted = ", ".join(repr(c.aliases[0]) for c in _APPS.values())
+        raise UsageFileError(
+            name, 1, None, f"no per-app last activity columns; expected {accepted}"
+        )
+    report = ParseReport(
+        format=FORMAT,
+        file=name,
+        columns_used=tuple(header_map.headers[p] for p in sorted(header_map.positions.values())),
+        columns_ignored=header_map.unknown,
+    )
+    return ParseResult(
+        _records(rows, header_map.positions, name, today or today_utc(), report), report
+    )
+
+
+def _records(
+    rows: Iterator[TabularRow],
+    present: Mapping[str, int],
+    name: str,
+    today: date,
+    report: ParseReport,
+) -> Iterator[CopilotActivityRow]:
+    seen: dict[tuple[str, date, int | None], int] = {}
+    for row in rows:
+        report.rows_read += 1
+        upn = row.get("upn")
+        if not upn:
+            raise UsageFileError(name, row.line, "User Principal Name", "is empty")
+        refreshed = parse_date(
+            row.get("report_refresh_date"),
+            file=name,
+            line=row.line,
+            column="Report Refresh Date",
+            today=today,
+        )
+        if refreshed is None:  # unreachable: the date is required
+            continue
+        period = _period(row.get("report_period"), name, row.line)
+        key = (upn.lower(), refreshed, period)
+        if key in seen:
+            raise duplicate_error(name, row.line, seen[key], f"user {upn!r} in the same report")
+        seen[key] = row.line
+        anonymised = bool(ANONYMISED_ID.match(upn))
+        if anonymised:
+            report.anonymised_ids += 1
+            if report.anonymised_ids == 1:
+                report.warnings.append(ANONYMISED_HELP)
+
+        yield from _user_rows(
+            _Row(row, upn, refreshed, period, anonymised), present, name, today, report
+        )
+        report.see_week(monday(refreshed))
+    report.complete = True
+
+
+@dataclass(frozen=True)
+class _Row:
+    row: TabularRow
+    upn: str
+    refreshed: date
+    period: int | None
+    anonymised: bool
+
+
+def _user_rows(
+    ctx: _Row, present: Mapping[str, int], name: str, today: date, report: ParseReport
+) -> list[CopilotActivityRow]:
+    rows: list[CopilotActivityRow] = []
+
+    def when(field: str, column: str) -> date | None:
+        day = parse_date(
+            ctx.row.get(field),
+            file=name,
+            line=ctx.row.line,
+            column=column,
+            today=today,
+            allow_empty=True,
+        )
+        if day is not None and day > ctx.refreshed:
+            raise UsageFileError(
+                name,
+                ctx.row.line,
+                column,
+                f"{day} is after the report refresh date {ctx.refreshed}",
+            )
+        return day
+
+    def count(field: str, column: str, maximum: int) -> int | None:
+        if field not in present or not ctx.row.get(field).strip():
+            return None
+        return parse_count(
+            ctx.row.get(field), file=name, line=ctx.row.line, column=column, maximum=maximum
+        )
+
+    def record(
+        tool: str, last: date | None, prompts: int | None, days: int | None
+    ) -> CopilotActivityRow:
+        report.records += 1
+        return CopilotActivityRow(
+            external_id=ctx.upn,
+            display_name=ctx.row.get("display_name"),
+            anonymised=ctx.anonymised,
+            tool=tool,
+            last_activity=last,
+            report_refresh_date=ctx.refreshed,
+            report_period_days=ctx.period,
+            prompts_submitted=prompts,
+            active_days=days,
+            line=ctx.row.line,
+        )
+
+    if "last_activity" in present:
+        rows.append(
+            record(
+                ALL_APPS,
+                when("last_activity", "Last Activity Date"),
+                count("prompts_all", "Prompts submitted for all apps", 10**7),
+                count("active_days", "Active Usage Days for all apps", 180),
+            )
+        )
+    for tool, column in _APPS.items():
+        if column.field not in present:
+            continue
+        prompts = _PROMPTS.get(tool)
+        rows.append(
+            record(
+                tool,
+                when(column.field, column.aliases[0]),
+                None if prompts is None else count(prompts.field, prompts.aliases[0], 10**7),
+                None,
+            )
+        )
+    return rows
