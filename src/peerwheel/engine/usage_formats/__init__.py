@@ -5,3 +5,72 @@ Each module has `FORMAT` (its name), `detect(header) -> bool` and
 in as they are read), and raises `UsageFileError` with the file, line and column. Nothing here
 writes anything: the usage app does the atomic write.
 """
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import ModuleType
+
+from . import (
+    chatgpt_enterprise,
+    github_copilot_metrics,
+    github_copilot_seats,
+    identity_map,
+    m365_copilot_usage,
+    usage_csv,
+    viva_person_query,
+)
+from ._base import ParsedUsageRow, ParseReport, ParseResult, UsageFileError
+from ._csv import read_header
+
+__all__ = [
+    "FORMATS",
+    "ParseReport",
+    "ParseResult",
+    "ParsedUsageRow",
+    "UsageFileError",
+    "detect_format",
+    "sniff_header",
+]
+
+#: Every format, most specific first (the generic CSV and the identity map come last).
+FORMATS: dict[str, ModuleType] = {
+    module.FORMAT: module
+    for module in (
+        viva_person_query,
+        m365_copilot_usage,
+        chatgpt_enterprise,
+        github_copilot_metrics,
+        github_copilot_seats,
+        usage_csv,
+        identity_map,
+    )
+}
+_JSON_FORMATS = {github_copilot_metrics.FORMAT, github_copilot_seats.FORMAT}
+
+
+def sniff_header(path: str | Path) -> tuple[bool, list[str]]:
+    """(is JSON, header): a CSV's column names, or a JSON document's keys (its first item's keys
+    when it is a list; `seats` documents keep their top-level keys)."""
+    file = Path(path)
+    with file.open("rb") as handle:
+        start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start[:1] in (b"[", b"{"):
+        try:
+            document = json.loads(file.read_text(encoding="utf-8-sig"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return True, []
+        if isinstance(document, list):
+            document = document[0] if document else {}
+        return True, list(document) if isinstance(document, dict) else []
+    return False, list(read_header(file, str(file))[1])
+
+
+def detect_format(path: str | Path) -> str | None:
+    """The name of the first format whose `detect` accepts the file, or None."""
+    is_json, header = sniff_header(path)
+    for name, module in FORMATS.items():
+        if (name in _JSON_FORMATS) == is_json and module.detect(header):
+            return name
+    return None
