@@ -6,7 +6,9 @@ an outsider with a login but no role.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -96,3 +98,32 @@ def client_for(cast: dict[str, User]) -> Callable[[str], Client]:
 def _fast_password_hashing(settings: object) -> None:
     """Hashing a password the production way takes a third of a second; tests need many."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """A Playwright page in Debian's chromium (no browser download). Use with `live_server`."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is needed for browser tests: apt-get install chromium")
+    # Playwright's sync API runs an event loop in this thread; the database calls the test and
+    # the live server make are still synchronous, so Django's async guard is lifted here only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser.new_page(viewport={"width": 1100, "height": 900})
+        browser.close()

@@ -60,9 +60,9 @@ def test_import_reports_bad_lines_and_exits_2(
 ) -> None:
     path = tmp_path / "hr.csv"
     path.write_text("PersonId,Email\na,a@example.com\nb,broken\n")
-    with pytest.raises(SystemExit) as caught:
-        from peerwheel.cli import main
+    from peerwheel.cli import main
 
+    with pytest.raises(SystemExit) as caught:
         main(["import", "people", str(path)])
 
     assert caught.value.code == 2

@@ -20,11 +20,14 @@ p-003,p-002,Engineering,R&D,Engineer,IC,Berlin
 p-004,p-002,Engineering,Engineering,Engineer,IC,Berlin
 """
 
-BAMBOO = """Employee #,First Name,Last Name,Work Email,Department,Division,Job Title,Location,Supervisor EID
-100,Maya,Khan,Maya.Khan@Example.COM ,Finance,Corporate,Controller,London,
+BAMBOO = (
+    "Employee #,First Name,Last Name,Work Email,Department,Division,Job Title,Location,"
+    "Supervisor EID\n"
+    """100,Maya,Khan,Maya.Khan@Example.COM ,Finance,Corporate,Controller,London,
 101,Theo,Wright,theo.wright@example.com,Finance,Corporate,Accountant,London,100
 102,Inês,Costa,ines.costa@example.com,Legal,Corporate,Counsel,Lisbon,100
 """
+)
 
 
 def write(tmp_path: Path, name: str, text: str, *, encoding: str = "utf-8") -> Path:
@@ -60,7 +63,11 @@ def test_bamboohr_export_normalises_emails_and_joins_names(tmp_path: Path) -> No
 
 
 def test_bom_crlf_and_semicolons_are_read(tmp_path: Path) -> None:
-    text = '\ufeffEmployee ID;Name;Email\r\n7;Zoë Field;zoe@example.com\r\n8;"Li; Wei";wei@example.com\r\n'
+    text = (
+        "\ufeffEmployee ID;Name;Email\r\n"
+        "7;Zoë Field;zoe@example.com\r\n"
+        '8;"Li; Wei";wei@example.com\r\n'
+    )
     report = people_import(write(tmp_path, "semi.csv", text))
 
     assert report.created == 2

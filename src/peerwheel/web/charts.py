@@ -43,7 +43,7 @@ def headcount_chart(rows: list[tuple[str, str, int]]) -> go.Figure:
     figure.update_layout(
         barmode="stack",
         height=max(260, 36 * len(departments) + 80),
-        legend={"orientation": "h", "y": -0.12},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         xaxis_title="people",
         yaxis={"autorange": "reversed"},
     )
