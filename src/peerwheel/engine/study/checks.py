@@ -115,9 +115,40 @@ def _category_separation(
     return problems
 
 
+def _single_column_separation(
+    design: pd.DataFrame, y: pd.Series, outcome: str, outcome_label: str, row_noun: str
+) -> list[SurveyProblem]:
+    """A threshold on one predictor that splits users from non-users (ties allowed)."""
+    yy = y.to_numpy(dtype=float) == 1.0
+    for col in design.columns:
+        x = design[col].to_numpy(dtype=float)
+        x0, x1 = x[~yy], x[yy]
+        if x0.max() <= x1.min():
+            strict = (~yy & (x < x1.min())) | (yy & (x > x0.max()))
+        elif x1.max() <= x0.min():
+            strict = (~yy & (x > x1.max())) | (yy & (x < x0.min()))
+        else:
+            continue
+        rows = tuple(y.index[strict])
+        return [
+            SurveyProblem(
+                f"{outcome} is perfectly separated by {col}: a threshold on it tells exactly "
+                f"who is one of the {outcome_label} for {format_rows(rows, row_noun)}, which "
+                f"makes the logit's estimates infinite. Check that {outcome} was not derived "
+                f"from the {col} answers, collect more responses, or remove {col}.",
+                column=outcome,
+                rows=rows,
+            )
+        ]
+    return []
+
+
 def _lp_separation(
     design: pd.DataFrame, y: pd.Series, outcome: str, outcome_label: str, row_noun: str
 ) -> list[SurveyProblem]:
+    single = _single_column_separation(design, y, outcome, outcome_label, row_noun)
+    if single:
+        return single
     x = np.column_stack([np.ones(len(design)), design.to_numpy(dtype=float)])
     sign = 2.0 * y.to_numpy(dtype=float) - 1.0
     a = sign[:, None] * x
@@ -134,7 +165,7 @@ def _lp_separation(
     margin = a @ b
     rows = tuple(y.index[margin > _LP_TOL])
     cols = [c for c, v in zip(design.columns, b[1:], strict=True) if abs(v) > _LP_TOL]
-    names = " and ".join(cols) if cols else "the intercept"
+    names = ", ".join(cols[:-1]) + " and " + cols[-1] if len(cols) > 1 else "".join(cols)
     return [
         SurveyProblem(
             f"{outcome} is perfectly separated by {names}: a threshold on these predictors "

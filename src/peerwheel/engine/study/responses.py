@@ -420,12 +420,16 @@ def _parse_choice(
 
 
 def _pool_small(values: pd.Series, col: str, min_group: int, warnings: list[str]) -> pd.Series:
+    """Pool values held by fewer than `min_group` people; if the pool is itself that small,
+    fold it into the most common value."""
     counts = values.value_counts()
     small = sorted(str(v) for v in counts.index[counts < min_group])
     if not small:
         return values
+    pooled = int(counts[counts < min_group].sum())
+    target = OTHER_CATEGORY if pooled >= min_group else str(counts.index[0])
     warnings.append(
         f"{col}: {len(small)} value(s) with fewer than {min_group} respondents "
-        f"({', '.join(small)}) were pooled as {OTHER_CATEGORY!r}."
+        f"({', '.join(small)}) were pooled into {target!r}."
     )
-    return values.where(~values.isin(small), OTHER_CATEGORY)
+    return values.where(~values.isin(small), target)

@@ -31,7 +31,7 @@ from peerwheel.engine.study.scoring import build_design, score_scales
 
 DEPARTMENTS = ("Engineering", "Sales", "Finance", "Operations")
 LEVELS = ("Individual contributor", "Manager", "Senior leader")
-_LEVEL_P = (0.7, 0.22, 0.08)
+_LEVEL_P = (0.62, 0.26, 0.12)
 _CUTS = np.array([-1.5, -0.5, 0.5, 1.5])
 _OFFSETS = (0.0, 0.25, -0.25, 0.1, -0.1, 0.2)
 
