@@ -22,7 +22,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from peerwheel.core.tabular import Column, HeaderMap, match_headers, normalise_header
+from peerwheel.core.tabular import (
+    Column,
+    HeaderMap,
+    TabularError,
+    match_headers,
+    normalise_header,
+)
 
 from ._base import Source, UsageFileError
 
@@ -98,7 +104,10 @@ def open_csv(
     overrides: Mapping[str, str] | None = None,
 ) -> CsvFile:
     delimiter, headers = read_header(source, name)
-    header_map = match_headers(headers, columns, file=name, overrides=overrides)
+    try:
+        header_map = match_headers(headers, columns, file=name, overrides=overrides)
+    except TabularError as exc:
+        raise UsageFileError(exc.file, exc.line, exc.column, exc.message) from None
     return CsvFile(name, delimiter, headers, header_map, source)
 
 
@@ -116,6 +125,8 @@ def read_chunks(
     Blank lines come back as rows of NaN so the line numbers stay right.
     """
     text = set(text_positions)
+    width = len(csv_file.headers)
+    wanted = list(positions)
     source = csv_file.source
     if not isinstance(source, str | Path) and source.seekable():
         source.seek(0)
@@ -124,7 +135,9 @@ def read_chunks(
             source,
             sep=csv_file.delimiter,
             header=0,
-            usecols=list(positions),
+            # Every column is read (no usecols), so a row with too many values is an error.
+            names=list(range(width)),
+            index_col=False,
             dtype=dict.fromkeys(text, str),
             keep_default_na=False,
             na_values=[""],
@@ -137,8 +150,7 @@ def read_chunks(
         line = 2
         with reader:
             for chunk in reader:
-                chunk.columns = [list(csv_file.headers).index(c) for c in chunk.columns]
-                yield line, chunk
+                yield line, chunk[wanted]
                 line += len(chunk)
     except pd.errors.ParserError as exc:
         match = _LINE_IN_MESSAGE.search(str(exc))
@@ -147,7 +159,8 @@ def read_chunks(
             csv_file.name,
             line_no,
             None,
-            f"malformed CSV ({exc}); check for an unquoted separator or a cut-off file",
+            f"malformed CSV ({str(exc).strip()}): this row has more values than the header; "
+            "check for an unquoted separator inside a value",
         ) from exc
     except UnicodeDecodeError as exc:
         raise UsageFileError(
@@ -272,7 +285,7 @@ def _parse_dates(raw: pd.Series) -> pd.Series:
 
 
 def to_monday(dates: pd.Series) -> pd.Series:
-    return dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+    return dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
 
 
 class DuplicateTracker:
