@@ -95,7 +95,7 @@ def test_anonymised_names_are_flagged_and_the_report_says_how_to_fix_it(tmp_path
         (
             "2025-08-20,ana@x.com,Ana,2025-08-21,,,,,,,,,7",
             "Last Activity Date",
-            "after the refresh",
+            "after the report",
         ),
         ("2031-08-20,ana@x.com,Ana,,,,,,,,,,7", "Report Refresh Date", "future"),
         ("2025-08-20,ana@x.com,Ana,yesterday,,,,,,,,,7", "Last Activity Date", "not a date"),
