@@ -24,10 +24,18 @@ def terms_regex(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(escaped) + r")(?!\w)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=64)
+def _first_words(terms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple({t.split()[0].lower() for t in terms if t.strip()})
+
+
 def detect_confidential_terms(text: str, terms: tuple[str, ...]) -> list[Hit]:
     regex = terms_regex(terms)
     if regex is None:
         return []
+    lowered = text.lower()
+    if not any(word in lowered for word in _first_words(terms)):
+        return []  # the common case, decided by fast substring searches
     return [
         Hit(
             FindingKind.CONFIDENTIAL_TERM,

@@ -106,18 +106,6 @@ _PATTERNS: tuple[_Pattern, ...] = (
         valid=lambda v: not is_placeholder(v),
     ),
     _Pattern(
-        FindingKind.AWS_SECRET_KEY,
-        "AWS secret access key",
-        "<AWS_SECRET_KEY>",
-        ("aws_secret", "awssecret", "secret_access", "secretaccess"),
-        re.compile(
-            r"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key|aws_?secret)"
-            r"[\"']?\s*(?:=|:|=>)\s*[\"']?(?P<v>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
-        ),
-        group="v",
-        valid=lambda v: _random_looking(v, 3.5),
-    ),
-    _Pattern(
         FindingKind.GITHUB_TOKEN,
         "GitHub token",
         "<GITHUB_TOKEN>",
@@ -195,17 +183,6 @@ _PATTERNS: tuple[_Pattern, ...] = (
         group="v",
     ),
     _Pattern(
-        FindingKind.AZURE_KEY,
-        "Azure key",
-        API_KEY,
-        ("azure", "ocp-apim"),
-        re.compile(
-            r"(?i:azure[\w.-]*?(?:key|secret)|ocp-apim-subscription-key)[\"']?\s*(?:=|:|=>)\s*"
-            r"[\"']?(?P<v>[0-9a-fA-F]{32}|[A-Za-z0-9]{84})(?![A-Za-z0-9])"
-        ),
-        group="v",
-    ),
-    _Pattern(
         FindingKind.JWT,
         "JSON Web Token",
         "<JWT>",
@@ -222,8 +199,8 @@ _PEM_END = re.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 _PEM_LINE = re.compile(r"[ \t]*(?:[A-Za-z0-9+/=]{16,}|[A-Za-z-]+: .*)[ \t]*(?:\r?\n|$)")
 _BASE64_CHARS = re.compile(r"[A-Za-z0-9+/=]")
 
-_URL_CREDENTIALS = re.compile(
-    r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://"
+_URL_CREDENTIALS = re.compile(  # from "://" (fast to find); a scheme character must precede it
+    r"(?<=[A-Za-z0-9+.-])://"
     r"(?P<user>[^\s:/?#@\"'<>]{1,64}):(?P<v>[^\s@/?#\"'<>]{1,128})@[A-Za-z0-9.\[\]_-]+"
 )
 _PASSWORD_PLACEHOLDERS = frozenset(
@@ -233,10 +210,16 @@ _PASSWORD_PLACEHOLDERS = frozenset(
 # key=value secrets: find the assignment first (rare in prose), then read the name before it.
 # The value sits in a look-ahead so that a long value never hides the next assignment.
 _ASSIGNMENT = re.compile(r"(?:=>|:=|=|:)(?=\s*[\"']?(?P<v>[^\s\"'`,;:<>(){}\[\]]{6,256}))")
-_SECRET_NAME = re.compile(
-    r"(?P<name>[A-Za-z0-9_.-]{0,40}?(?i:(?P<word>api[_-]?key|key|token|secret|passw(?:or)?d"
-    r"|passphrase|pwd|credentials?|auth)(?:[_-]?(?:base|value|string))?))[\"']?\s*$"
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_SECRET_WORD = re.compile(
+    r"(?P<word>api[_-]?key|key|token|secret|passw(?:or)?d|passphrase|pwd|credentials?|auth)"
+    r"(?:[_-]?(?:base|value|string))?$"
 )
+# Names whose values have a provider's own shape.
+_AWS_SECRET_NAME = re.compile(r"aws_?secret(?:_?access)?(?:_?key)?$|secret_?access_?key$")
+_AWS_SECRET_VALUE = re.compile(r"[A-Za-z0-9/+]{40}")
+_AZURE_NAME = re.compile(r"azure[\w.-]*?(?:key|secret)$|ocp-apim-subscription-key$")
+_AZURE_VALUE = re.compile(r"[0-9a-fA-F]{32}|[A-Za-z0-9]{84}")
 _KEY_GATES = ("key", "token", "secret", "pass", "pwd", "credential", "auth")
 _BEARER = re.compile(r"(?i:\bbearer)\s+(?P<v>[A-Za-z0-9._~+/-]{20,}=*)")
 _DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
@@ -310,25 +293,54 @@ def _url_passwords(text: str) -> Iterator[Hit]:
         )
 
 
+def _name_before(text: str, end: int) -> tuple[int, str]:
+    """Where the identifier that ends just before ``end`` starts, and the identifier (an
+    optional closing quote and spaces may sit between them)."""
+    stop = end
+    while stop > 0 and text[stop - 1] in " \t":
+        stop -= 1
+    if stop > 0 and text[stop - 1] in "\"'":
+        stop -= 1
+    start = stop
+    while start > 0 and stop - start < 60 and text[start - 1] in _NAME_CHARS:
+        start -= 1
+    return start, text[start:stop]
+
+
+def _classify(name: str, value: str) -> tuple[FindingKind, str, str] | None:
+    """(kind, label, placeholder) for ``name = value``, or None when it is no secret."""
+    lowered = name.lower()
+    word = _SECRET_WORD.search(lowered)
+    if word is None:
+        return None
+    aws = _AWS_SECRET_NAME.search(lowered) and _AWS_SECRET_VALUE.fullmatch(value)
+    if aws and _random_looking(value, 3.5):
+        return FindingKind.AWS_SECRET_KEY, "AWS secret access key", "<AWS_SECRET_KEY>"
+    azure = _AZURE_NAME.search(lowered) and _AZURE_VALUE.fullmatch(value)
+    if azure and _random_looking(value):
+        return FindingKind.AZURE_KEY, "Azure key", API_KEY
+    if word.group("word").startswith("pass") or word.group("word") == "pwd":
+        if not _password_ok(value):
+            return None
+        return FindingKind.GENERIC_SECRET, f"value of {name}", "<PASSWORD>"
+    if _token_ok(value):
+        return FindingKind.GENERIC_SECRET, f"value of {name}", "<SECRET>"
+    return None
+
+
 def _key_values(text: str, lowered: str) -> Iterator[Hit]:
     for match in _ASSIGNMENT.finditer(text):
-        name = _SECRET_NAME.search(text, max(0, match.start() - 60), match.start())
-        if name is None:
+        name_start, name = _name_before(text, match.start())
+        if not name or not any(g in name.lower() for g in _KEY_GATES):
             continue
-        word = name.group("word").lower()
         value = match.group("v")
-        if name.start() > 0 and text[name.start() - 1] in "?&":  # a URL query parameter
+        if name_start > 0 and text[name_start - 1] in "?&":  # a URL query parameter
             value = value.split("&", 1)[0].split("#", 1)[0]
-        is_password = word.startswith("pass") or word == "pwd"
-        if not (_password_ok(value) if is_password else _token_ok(value)):
-            continue
-        yield Hit(
-            FindingKind.GENERIC_SECRET,
-            match.start("v"),
-            match.start("v") + len(value),
-            f"value of {name.group('name')}",
-            "<PASSWORD>" if is_password else "<SECRET>",
-        )
+        found = _classify(name, value)
+        if found is not None:
+            kind, label, placeholder = found
+            start = match.start("v")
+            yield Hit(kind, start, start + len(value), label, placeholder)
     if "bearer" in lowered:
         for match in _BEARER.finditer(text):
             if _token_ok(match.group("v")):
@@ -357,6 +369,7 @@ def detect_secrets(text: str, enabled: Callable[[FindingKind], bool]) -> list[Hi
         hits.extend(_pem_blocks(text))
     if enabled(FindingKind.URL_PASSWORD) and "://" in text and "@" in text:
         hits.extend(_url_passwords(text))
-    if enabled(FindingKind.GENERIC_SECRET) and any(g in lowered for g in _KEY_GATES):
-        hits.extend(_key_values(text, lowered))
+    named = (FindingKind.GENERIC_SECRET, FindingKind.AWS_SECRET_KEY, FindingKind.AZURE_KEY)
+    if any(enabled(k) for k in named) and any(g in lowered for g in _KEY_GATES):
+        hits.extend(hit for hit in _key_values(text, lowered) if enabled(hit.kind))
     return hits
