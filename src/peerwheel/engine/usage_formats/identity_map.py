@@ -51,6 +51,7 @@ COLUMNS = (
     Column("source", aliases=("system", "tool", "vendor")),
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 
 
@@ -83,7 +84,7 @@ def kind_of(external_id: str) -> IdKind:
         return IdKind.EMAIL
     if ANONYMISED_ID.match(external_id):
         return IdKind.ANONYMISED
-    if _LOGIN.match(external_id) and not external_id.isdigit():
+    if _LOGIN.match(external_id) and not external_id.isdigit() and not _UUID.match(external_id):
         return IdKind.LOGIN
     return IdKind.OPAQUE
 
