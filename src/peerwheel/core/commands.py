@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What `peerwheel import KIND PATH ...` was asked to do, for any kind."""
+
+    path: Path
+    dry_run: bool = False
+    skip_invalid: bool = False
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    file_format: str = "auto"
 
 
 class PeerwheelCommand(BaseCommand):

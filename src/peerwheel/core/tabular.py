@@ -145,8 +145,7 @@ def match_headers(
             first = headers[positions[field_name]]
             if rank == ranks[field_name]:
                 raise TabularError(
-                    f"columns {first!r} and {header!r} both mean {field_name!r}; "
-                    "keep one of them",
+                    f"columns {first!r} and {header!r} both mean {field_name!r}; keep one of them",
                     file=file,
                     line=1,
                     column=header,

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from peerwheel.core.commands import PeerwheelCommand
+from peerwheel.org.cli import export_people
+
+# kind → the function that writes it to a text stream. Each part of the product adds its own.
+KINDS: dict[str, Callable[..., None]] = {"people": export_people}
+
+
+class Command(PeerwheelCommand):
+    help = "Export data as CSV or JSON. Kinds: " + ", ".join(KINDS)
+    public_name = "export"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument("--out", help="write here instead of standard output")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        write = KINDS[options["kind"]]
+        out_path = options["out"]
+        if not out_path:
+            write(sys.stdout, options["format"])
+            return
+        if not Path(out_path).resolve().parent.is_dir():
+            raise CommandError(f"--out {out_path}: the folder does not exist", returncode=2)
+        partial = Path(f"{out_path}.partial")
+        try:
+            with partial.open("w", newline="", encoding="utf-8") as target:
+                write(target, options["format"])
+            partial.replace(out_path)  # never leave a half-written export behind
+        finally:
+            partial.unlink(missing_ok=True)
+        self.stderr.write(f"wrote {out_path}")

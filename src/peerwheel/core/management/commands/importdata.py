@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from peerwheel.core.commands import ImportOptions, PeerwheelCommand
+from peerwheel.org.cli import import_people
+
+# kind → (what the file is, the function that imports it). Each part of the product adds its own.
+KINDS: dict[str, tuple[str, Callable[[ImportOptions], str]]] = {
+    "people": (
+        "HR file: CSV (Viva org data, BambooHR-like, any via --map) or SCIM 2.0 JSON",
+        import_people,
+    ),
+}
+
+
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        column, sep, field = pair.partition("=")
+        if not sep or not column.strip() or not field.strip():
+            raise CommandError(f"--map expects COLUMN=FIELD, got {pair!r}", returncode=2)
+        mapping[column.strip()] = field.strip()
+    return mapping
+
+
+class Command(PeerwheelCommand):
+    help = "Import a file. Kinds: " + "; ".join(f"{k}: {v[0]}" for k, v in KINDS.items())
+    public_name = "import"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(KINDS), help="what the file holds")
+        parser.add_argument("path", help="the file to read")
+        parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="write the good rows, report the rest"
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLUMN=FIELD",
+            help="read a column of yours as one of ours, e.g. --map 'Staff No=employee_id'",
+        )
+        parser.add_argument(
+            "--format", choices=["auto", "csv", "scim"], default="auto", help="default: by content"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["path"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file", returncode=2)
+        import_options = ImportOptions(
+            path=path,
+            dry_run=options["dry_run"],
+            skip_invalid=options["skip_invalid"],
+            mapping=_mapping(options["map"]),
+            file_format=options["format"],
+        )
+        _, run = KINDS[options["kind"]]
+        self.stdout.write(run(import_options))
