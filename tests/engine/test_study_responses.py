@@ -10,6 +10,7 @@ import pytest
 
 from peerwheel.engine.study import (
     SurveyDataError,
+    SurveyProblem,
     load_instrument,
     read_responses_csv,
     score_scales,
@@ -27,7 +28,7 @@ def _csv(tmp_path: Path, df: pd.DataFrame) -> pd.DataFrame:
     return read_responses_csv(path)
 
 
-def _problem(exc: pytest.ExceptionInfo[SurveyDataError], column: str):  # type: ignore[no-untyped-def]
+def _problem(exc: pytest.ExceptionInfo[SurveyDataError], column: str) -> SurveyProblem:
     matches = [p for p in exc.value.problems if p.column == column]
     assert matches, f"no problem about {column}: {exc.value}"
     return matches[0]

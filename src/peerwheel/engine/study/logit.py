@@ -4,7 +4,8 @@ The effect of a construct is its average marginal effect (AME) per standard devi
 derivative of P(outcome = 1) with respect to the z-scored construct, averaged over respondents,
 AME_j = mean_i β_j·p_i·(1 − p_i). It is what Stata's `margins, dydx()` and statsmodels'
 `get_margeff(at="overall")` report. Its standard error is the delta method applied to the
-cluster-robust (by team) covariance of the coefficients.
+cluster-robust (by team) covariance of the coefficients; with G teams, the CI and p-value use
+Student's t with G − 1 degrees of freedom.
 """
 
 from __future__ import annotations
@@ -104,8 +105,12 @@ def fit_outcome(
     cov = np.asarray(res.cov_params())
     idx = [names.index(c) for c in constructs]
     ame, se = ame_delta(x, params, cov, idx)
-    z = stats.norm.ppf(0.5 + ci_level / 2)
-    pvals = 2 * stats.norm.sf(np.abs(ame / se))
+    # With clustered errors, CIs and p-values use t with G − 1 degrees of freedom (Cameron and
+    # Miller, 2015): with a few dozen teams the normal quantile gives CIs that are too narrow.
+    n_clusters = None if groups is None else int(np.unique(groups).size)
+    dist = stats.norm if n_clusters is None else stats.t(df=max(n_clusters - 1, 1))
+    z = dist.ppf(0.5 + ci_level / 2)
+    pvals = 2 * dist.sf(np.abs(ame / se))
     effects = tuple(
         Effect(
             outcome=outcome,
@@ -121,7 +126,7 @@ def fit_outcome(
     return OutcomeFit(
         outcome=outcome,
         n=len(yy),
-        n_clusters=None if groups is None else int(np.unique(groups).size),
+        n_clusters=n_clusters,
         cov_type=cov_type,
         rate=float(yy.mean()),
         coef=dict(zip(names, params.tolist(), strict=True)),
@@ -163,6 +168,7 @@ def logit_newton(
     """
     w = np.atleast_2d(np.asarray(weights, dtype=float))
     n_rep, k = w.shape[0], x.shape[1]
+    outer = weighted_gram_basis(x)
     beta = np.zeros((n_rep, k))
     done = np.zeros(n_rep, dtype=bool)
     ridge = 1e-10 * np.eye(k)
@@ -173,8 +179,10 @@ def logit_newton(
             break
         wa, ba = w[act], beta[act]
         eta = np.clip(ba @ x.T, -35.0, 35.0)
-        p = 1.0 / (1.0 + np.exp(-eta))
-        new = (wa * (y[None, :] * eta - np.logaddexp(0.0, eta))).sum(axis=1)
+        e = np.exp(-eta)
+        p = 1.0 / (1.0 + e)
+        # log(1 + exp(eta)) = eta + log1p(exp(−eta)), so y·eta − log(1 + exp(eta)) is:
+        new = (wa * ((y[None, :] - 1.0) * eta - np.log1p(e))).sum(axis=1)
         settled = np.abs(new - loglik[act]) <= _NEWTON_TOL * (np.abs(new) + 0.1)
         loglik[act] = new
         done[act[settled]] = True
@@ -183,8 +191,14 @@ def logit_newton(
             break
         act, wa, ba, p = act[move], wa[move], ba[move], p[move]
         grad = (wa * (y[None, :] - p)) @ x
-        hess = np.einsum("bn,ni,nj->bij", wa * p * (1.0 - p), x, x, optimize=True) + ridge
+        hess = ((wa * p * (1.0 - p)) @ outer).reshape(-1, k, k) + ridge
         beta[act] = ba + np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
     beta[~done | ~np.isfinite(beta).all(axis=1)] = np.nan
     p = 1.0 / (1.0 + np.exp(-np.clip(beta @ x.T, -35.0, 35.0)))
     return beta, p
+
+
+def weighted_gram_basis(x: np.ndarray) -> np.ndarray:
+    """Row-wise outer products of x, flattened (n, k²): then Xᵀ·diag(w)·X = (w @ basis)."""
+    n, k = x.shape
+    return (x[:, :, None] * x[:, None, :]).reshape(n, k * k)

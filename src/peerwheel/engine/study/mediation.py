@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from peerwheel.engine.study.logit import logit_newton
+from peerwheel.engine.study.logit import logit_newton, weighted_gram_basis
 
 DEFAULT_EXPOSURE = "leader_mandate"
 DEFAULT_MEDIATOR = "peer_influence"
@@ -142,7 +142,8 @@ def _estimates(
     je_med = 1 + je - (1 if je > jm else 0)
     # A tiny ridge keeps a replicate solvable when it drew no one from some control category.
     ridge = 1e-10 * np.eye(x_med.shape[1])
-    xtwx = np.einsum("bn,ni,nj->bij", weights, x_med, x_med, optimize=True) + ridge
+    k = x_med.shape[1]
+    xtwx = (weights @ weighted_gram_basis(x_med)).reshape(-1, k, k) + ridge
     xtwy = (weights * z[:, jm]) @ x_med
     coef = np.linalg.solve(xtwx, xtwy[:, :, None])[:, :, 0]
     a = coef[:, je_med] * ratio_e / ratio_m
