@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -17,6 +18,7 @@ from peerwheel.engine.study import (
     forest_plot_data,
     forest_plot_figure,
     load_instrument,
+    read_responses_csv,
     simulate_responses,
     validate_responses,
 )
@@ -55,6 +57,17 @@ def test_report_json_has_effects_per_outcome_and_construct(report: StudyReport) 
     assert set(data["breakdowns"]) == {"department", "level"}
     assert isinstance(data["warnings"], list) and isinstance(data["next_steps"], list)
     assert data["benchmarks"][0]["verdict"] in {v.value for v in Verdict}
+    assert data["descriptives"]["heavy_user_rate"] == data["outcomes"]["heavy_user"]["rate"]
+    assert 1 <= data["descriptives"]["frequency_mean"] <= 5
+
+
+def test_a_csv_file_analyses_like_the_frame_it_came_from(tmp_path: Path) -> None:
+    df = simulate_responses(200, seed=25, n_teams=25)
+    path = tmp_path / "wave.csv"
+    df.to_csv(path, index=False)
+    from_file = analyze(read_responses_csv(path), INSTRUMENT, mediation=False)
+    from_frame = analyze(df, INSTRUMENT, mediation=False)
+    assert from_file.outcomes == from_frame.outcomes
 
 
 def test_report_is_reproducible_from_its_seed() -> None:

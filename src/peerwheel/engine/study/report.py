@@ -31,10 +31,16 @@ from peerwheel.engine.study.responses import (
     DEFAULT_MIN_GROUP,
     DEFAULT_MIN_N,
     DEFAULT_OUTCOMES,
+    FREQUENCY_COLUMN,
     ValidatedResponses,
     validate_responses,
 )
-from peerwheel.engine.study.scoring import cronbach_alpha, reverse_coded, variance_inflation
+from peerwheel.engine.study.scoring import (
+    TRAINING_COLUMN,
+    cronbach_alpha,
+    reverse_coded,
+    variance_inflation,
+)
 
 DEFAULT_SEED = 42
 ALPHA_THRESHOLD = 0.7
@@ -102,6 +108,7 @@ class StudyReport:
     sentences: tuple[str, ...]
     next_steps: tuple[str, ...]
     warnings: tuple[str, ...] = field(default=())
+    descriptives: Mapping[str, float | None] = field(default_factory=dict)
 
     @property
     def alpha(self) -> dict[str, float]:
@@ -177,6 +184,7 @@ class StudyReport:
                 ]
                 for b in self.breakdowns
             },
+            "descriptives": dict(self.descriptives),
             "sentences": list(self.sentences),
             "next_steps": list(self.next_steps),
             "warnings": list(self.warnings),
@@ -314,7 +322,24 @@ def analyze(
             effects, mediations, alpha, vif, ins, n=v.n, alpha_threshold=alpha_threshold
         ),
         warnings=tuple(warnings),
+        descriptives=_descriptives(v),
     )
+
+
+def _descriptives(v: ValidatedResponses) -> dict[str, float | None]:
+    """Outcome rates, share trained and mean self-reported frequency (where asked)."""
+    out: dict[str, float | None] = {f"{o}_rate": float(v.data[o].mean()) for o in v.outcomes}
+    if v.has_training:
+        out["training_rate"] = float(v.data[TRAINING_COLUMN].mean())
+        for o in v.outcomes:
+            trained = v.data[TRAINING_COLUMN] == 1
+            if trained.sum() >= v.min_group and (~trained).sum() >= v.min_group:
+                out[f"{o}_rate_trained"] = float(v.data.loc[trained, o].mean())
+                out[f"{o}_rate_untrained"] = float(v.data.loc[~trained, o].mean())
+    if FREQUENCY_COLUMN in v.data.columns:
+        freq = v.data[FREQUENCY_COLUMN].dropna()
+        out["frequency_mean"] = float(freq.mean()) if len(freq) else None
+    return out
 
 
 def breakdown(v: ValidatedResponses, by: str) -> Breakdown:
