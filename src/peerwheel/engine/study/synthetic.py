@@ -39,14 +39,14 @@ _OFFSETS = (0.0, 0.25, -0.25, 0.1, -0.1, 0.2)
 # 8.9 points and agent use by about 10.4, with no direct effect of mandates, as published.
 DEFAULT_COEFS: Mapping[str, Mapping[str, float]] = {
     "heavy_user": {
-        "peer_influence": 0.53,
+        "peer_influence": 0.56,
         "leader_mandate": 0.0,
         "leader_consistency": 0.30,
         "psych_safety": 0.20,
         "fear_behind": -0.25,
     },
     "agent_user": {
-        "peer_influence": 0.80,
+        "peer_influence": 0.83,
         "leader_mandate": 0.0,
         "leader_consistency": 0.20,
         "psych_safety": 0.25,
