@@ -138,6 +138,16 @@ TWELVE_WEEKS = SegmentRule(window=12, habit_weeks=9)
 FOUR_WEEKS = SegmentRule(window=4, habit_weeks=4)
 
 
+_EMPTY_TOTALS = pd.DataFrame(
+    {
+        "person": pd.Series([], dtype=object),
+        "week": pd.Series([], dtype="datetime64[ns]"),
+        "actions": pd.Series([], dtype=np.int64),
+        "agent_actions": pd.Series([], dtype=np.int64),
+    }
+)
+
+
 class SegmentInputError(ValueError):
     """The usage table handed to the segment functions is not usable."""
 
@@ -175,6 +185,16 @@ def weekly_totals(
 
     Returns columns `person`, `week` (datetime64), `actions`, `agent_actions` (int64).
     """
+    return _weekly_totals(person, week, actions, agent_actions)[0]
+
+
+def _weekly_totals(
+    person: npt.ArrayLike,
+    week: npt.ArrayLike,
+    actions: npt.ArrayLike,
+    agent_actions: npt.ArrayLike | None,
+) -> tuple[pd.DataFrame, IntArray]:
+    """`weekly_totals` and each row's person number (0, 1, ... in the output's order)."""
     person_codes, person_values = pd.factorize(pd.Series(person), sort=True)
     if (person_codes < 0).any():
         raise SegmentInputError("person is missing on some rows")
@@ -184,31 +204,30 @@ def weekly_totals(
     if not len(counts) == len(days) == len(person_codes) == len(agents):
         raise SegmentInputError("person, week and actions must have the same length")
     if len(counts) == 0:
-        return pd.DataFrame(
-            {
-                "person": pd.Series([], dtype=object),
-                "week": pd.Series([], dtype="datetime64[ns]"),
-                "actions": pd.Series([], dtype=np.int64),
-                "agent_actions": pd.Series([], dtype=np.int64),
-            }
-        )
+        return _EMPTY_TOTALS.copy(), np.zeros(0, dtype=np.int64)
     day0 = days.min()
     span = int(days.max() - day0) + 1
     key = person_codes.astype(np.int64) * span + (days - day0)
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    summed = np.add.reduceat(counts[order], starts)
-    summed_agents = np.add.reduceat(agents[order], starts)
-    unique = key[starts]
-    return pd.DataFrame(
+    if len(key) < 2 or bool((key[1:] > key[:-1]).all()):
+        # Already one row per person-week, in order (a sorted export): nothing to sum.
+        unique, summed, summed_agents = key, counts, agents
+    else:
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        summed = np.add.reduceat(counts[order], starts)
+        summed_agents = np.add.reduceat(agents[order], starts)
+        unique = key[starts]
+    group = unique // span
+    frame = pd.DataFrame(
         {
-            "person": person_values.take(unique // span),
+            "person": person_values.take(group),
             "week": (unique % span + day0).astype("datetime64[D]").astype("datetime64[ns]"),
             "actions": summed,
             "agent_actions": summed_agents,
         }
     )
+    return frame, group
 
 
 def _group_starts(group: IntArray) -> IntArray:
@@ -226,19 +245,19 @@ def segment_codes(
     """The segment rank (0 = Non-user … 4 = Power) of each row, for rows sorted by group and week.
 
     Returns (rank, window_sum, window_rows, active_rows). Works on the rows present: the caller
-    decides what missing weeks mean. Everything is integer arithmetic over at most `window`
-    shifted copies of the data, so the cost is O(window × rows) with no Python loop over people.
+    decides what missing weeks mean. Everything is exact integer arithmetic on running sums: a
+    handful of passes over the rows, with no Python loop over people.
     """
     n = len(x)
-    position = np.arange(n, dtype=np.int64) - _group_starts(group)
+    row = np.arange(n, dtype=np.int64)
+    first = np.maximum(row - (rule.window - 1), _group_starts(group))  # window's first row
     active = (x >= rule.active_threshold).astype(np.int64)
-    window_sum = x.astype(np.int64).copy()
-    active_rows = active.copy()
-    for lag in range(1, rule.window):
-        has = position[lag:] >= lag
-        window_sum[lag:] += np.where(has, x[:-lag], 0)
-        active_rows[lag:] += np.where(has, active[:-lag], 0)
-    window_rows = np.minimum(position + 1, rule.window)
+    # Exact integer running sums: a window's sum is a difference of two of them.
+    running = np.concatenate(([0], np.cumsum(x, dtype=np.int64)))
+    running_active = np.concatenate(([0], np.cumsum(active)))
+    window_sum = running[row + 1] - running[first]
+    active_rows = running_active[row + 1] - running_active[first]
+    window_rows = row - first + 1
     habit = active_rows >= rule.habit_weeks
     rank = np.select(
         [
@@ -327,12 +346,11 @@ def usage_segments(
         if column not in usage.columns:
             raise SegmentInputError(f"usage table has no {column!r} column")
     agents = usage[agent_actions] if agent_actions and agent_actions in usage.columns else None
-    totals = weekly_totals(usage[person], usage[week], usage[actions], agents)
+    totals, group = _weekly_totals(usage[person], usage[week], usage[actions], agents)
     if missing_weeks is MissingWeeks.ZERO:
         end = None if until is None else int(_as_days(pd.Series([pd.Timestamp(until)]))[0])
         totals = _fill_missing_weeks(totals, end)
-    group, _ = pd.factorize(totals["person"], sort=False)
-    group = group.astype(np.int64)
+        group = pd.factorize(totals["person"], sort=False)[0].astype(np.int64)
     x = totals["actions"].to_numpy(dtype=np.int64)
     rank, window_sum, window_rows, active_rows = segment_codes(group, x, rule)
     days = totals["week"].to_numpy().astype("datetime64[D]").astype(np.int64)

@@ -180,11 +180,32 @@ def _by_unique(series: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Index]:
     return codes, pd.Index(uniques)
 
 
+@dataclass(frozen=True)
+class TextColumn:
+    """A text column as codes into its stripped unique values (the last one is "")."""
+
+    codes: npt.NDArray[np.intp]
+    uniques: npt.NDArray[np.object_]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, position: int) -> TextColumn:
+        codes, uniques = _by_unique(frame[position])
+        stripped = np.append(uniques.astype(str).str.strip().to_numpy(dtype=object), "")
+        return cls(np.where(codes < 0, len(stripped) - 1, codes), stripped)
+
+    def values(self) -> npt.NDArray[np.object_]:
+        return self.uniques[self.codes]
+
+    def empty(self) -> npt.NDArray[np.bool_]:
+        return np.isin(self.codes, np.flatnonzero(self.uniques == ""))
+
+    def hashes(self) -> npt.NDArray[np.uint64]:
+        return pd.util.hash_array(self.uniques.astype(str)).astype(np.uint64)[self.codes]
+
+
 def text_column(frame: pd.DataFrame, position: int) -> pd.Series:
     """Stripped strings, "" for empty."""
-    codes, uniques = _by_unique(frame[position])
-    stripped = np.append(uniques.astype(str).str.strip().to_numpy(dtype=object), "")
-    return pd.Series(stripped[codes], index=frame.index, dtype=object)
+    return pd.Series(TextColumn.of(frame, position).values(), index=frame.index, dtype=object)
 
 
 def _first_bad(mask: pd.Series, first_line: int) -> int:
@@ -297,7 +318,10 @@ class DuplicateTracker:
 
     def add(self, keys: pd.DataFrame, lines: npt.NDArray[np.int64]) -> None:
         hashes = pd.util.hash_pandas_object(keys, index=False).to_numpy()
-        self._hashes.append(hashes.astype(np.uint64, copy=False))
+        self.add_hashes(hashes.astype(np.uint64, copy=False), lines)
+
+    def add_hashes(self, hashes: npt.NDArray[np.uint64], lines: npt.NDArray[np.int64]) -> None:
+        self._hashes.append(hashes)
         self._lines.append(lines)
 
     def first_repeat(self) -> tuple[int, int] | None:
@@ -305,6 +329,8 @@ class DuplicateTracker:
         if not self._hashes:
             return None
         hashes = np.concatenate(self._hashes)
+        if (np.diff(np.sort(hashes)) != 0).all():  # the usual case: no repeat, one plain sort
+            return None
         lines = np.concatenate(self._lines)
         order = np.lexsort((lines, hashes))
         same = hashes[order][1:] == hashes[order][:-1]

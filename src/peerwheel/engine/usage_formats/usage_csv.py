@@ -32,11 +32,11 @@ from ._base import (
 from ._csv import (
     CsvFile,
     DuplicateTracker,
+    TextColumn,
     date_column,
     numeric_column,
     open_csv,
     read_chunks,
-    text_column,
     to_monday,
 )
 
@@ -65,6 +65,8 @@ COLUMNS = (
     Column("agent_actions", aliases=("agents", "agent_action_count")),
     Column("active_days", aliases=("days_active", "active_day_count")),
 )
+_MIX_TOOL = np.uint64(0x9E3779B97F4A7C15)  # odd constants to mix three hashes into one
+_MIX_DAY = np.uint64(0xC2B2AE3D27D4EB4F)
 FRAME_COLUMNS = ("external_id", "week", "tool", "actions", "agent_actions", "active_days", "line")
 
 
@@ -125,24 +127,29 @@ def _frames(
     wanted = sorted(pos.values())
     duplicates = DuplicateTracker()
     chunks = read_chunks(csv_file, wanted, text_positions=text, chunksize=chunksize)
-    for first_line, chunk in chunks:
-        blank = chunk.isna().all(axis=1)
+    for first_line, raw_chunk in chunks:
+        chunk = raw_chunk.reset_index(drop=True)
         lines = np.arange(first_line, first_line + len(chunk), dtype=np.int64)
+        person, tool = TextColumn.of(chunk, pos["person"]), TextColumn.of(chunk, pos["tool"])
+        blank = person.empty() & tool.empty() & chunk[pos["actions"]].isna().to_numpy()
         if blank.any():
-            chunk = chunk[~blank.to_numpy()]
-            lines = lines[~blank.to_numpy()]
+            keep = ~blank
+            chunk, lines = chunk[keep].reset_index(drop=True), lines[keep]
+            person = TextColumn(person.codes[keep], person.uniques)
+            tool = TextColumn(tool.codes[keep], tool.uniques)
             report.skipped += int(blank.sum())
         if chunk.empty:
             continue
-        chunk = chunk.reset_index(drop=True)
         report.rows_read += len(chunk)
         try:
-            out = _convert(chunk, csv_file, daily, today)
+            out = _convert(chunk, csv_file, daily, today, person, tool)
         except UsageFileError as exc:  # lines inside the chunk → lines in the file
             line = None if exc.line is None else int(lines[exc.line])
             raise UsageFileError(exc.file, line, exc.column, exc.message) from None
         out["line"] = lines
-        duplicates.add(out[["external_id", "week", "tool"]], lines)
+        days = out["week"].to_numpy().astype("datetime64[D]").astype(np.uint64)
+        mixed = person.hashes() ^ (tool.hashes() * _MIX_TOOL) ^ (days * _MIX_DAY)
+        duplicates.add_hashes(mixed, lines)
         yield out
     repeat = duplicates.first_repeat()
     if repeat is not None:
@@ -151,24 +158,27 @@ def _frames(
 
 
 def _convert(
-    chunk: pd.DataFrame, csv_file: CsvFile, daily: bool, today: pd.Timestamp
+    chunk: pd.DataFrame,
+    csv_file: CsvFile,
+    daily: bool,
+    today: pd.Timestamp,
+    person: TextColumn,
+    tool: TextColumn,
 ) -> pd.DataFrame:
     """Check and convert one chunk; errors carry the row's position in the chunk as `line`."""
     pos = csv_file.header_map.positions
-    person = text_column(chunk, pos["person"])
-    tool = text_column(chunk, pos["tool"])
-    for series, field in ((person, "person"), (tool, "tool")):
-        empty = series == ""
+    for column, field in ((person, "person"), (tool, "tool")):
+        empty = column.empty()
         if empty.any():
-            row = int(empty.to_numpy().nonzero()[0][0])
+            row = int(empty.nonzero()[0][0])
             raise UsageFileError(csv_file.name, row, csv_file.headers[pos[field]], "is empty")
     when = pos["date" if daily else "week"]
     dates = date_column(chunk, when, first_line=0, csv_file=csv_file, today=today)
     return pd.DataFrame(
         {
-            "external_id": person,
+            "external_id": person.values(),
             "week": dates if daily else to_monday(dates),
-            "tool": tool,
+            "tool": tool.values(),
             "actions": _counts(chunk, csv_file, "actions"),
             "agent_actions": _counts(chunk, csv_file, "agent_actions"),
             "active_days": _active_days(chunk, csv_file),
