@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from peerwheel.engine.study.instrument import Instrument
+from peerwheel.engine.study.instrument import Instrument, load_instrument
 from peerwheel.engine.study.logit import Effect, fit_outcome
 from peerwheel.engine.study.mediation import (
     DEFAULT_EXPOSURE,
@@ -212,15 +212,21 @@ def analyze(
 ) -> StudyReport:
     """Validate (unless given `ValidatedResponses`), fit, and describe the results.
 
+    Without an instrument, the default shipped one (`load_instrument()`) is used.
+
     Raises `SurveyDataError` for data that cannot be analysed; everything else that a reader
     should know (low alpha, few teams, dropped rows) lands in `warnings`.
     """
     if isinstance(df, ValidatedResponses):
         v = df
     else:
-        if instrument is None:
-            raise TypeError("analyze needs the instrument when given a data frame")
-        v = validate_responses(df, instrument, outcomes=outcomes, min_n=min_n, min_group=min_group)
+        v = validate_responses(
+            df,
+            instrument or load_instrument(),
+            outcomes=outcomes,
+            min_n=min_n,
+            min_group=min_group,
+        )
     ins = v.instrument
     warnings = list(v.warnings)
 
