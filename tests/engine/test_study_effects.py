@@ -78,9 +78,7 @@ def test_mediation_bootstrap_is_reproducible_from_its_seed() -> None:
     df = simulate_responses(300, seed=9)
     design, groups = _design(df)
     run = [
-        mediation_analysis(
-            design, df["heavy_user"], constructs=CONSTRUCTS, groups=groups, n_boot=200, seed=s
-        )
+        mediation_analysis(design, df["heavy_user"], groups=groups, n_boot=200, seed=s)
         for s in (4, 4, 5)
     ]
     assert run[0] == run[1]
@@ -129,7 +127,6 @@ def test_mediation_ci_covers_the_true_indirect_and_direct_effects(truth: TrueEff
         m = mediation_analysis(
             design,
             df[outcome],
-            constructs=CONSTRUCTS,
             groups=groups,
             n_boot=400,
             seed=3,

@@ -15,7 +15,6 @@ SD), which rescales coefficients without refitting.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,7 +63,6 @@ def mediation_analysis(
     design: pd.DataFrame,
     y: pd.Series | np.ndarray,
     *,
-    constructs: Sequence[str],
     groups: np.ndarray | None = None,
     exposure: str = DEFAULT_EXPOSURE,
     mediator: str = DEFAULT_MEDIATOR,

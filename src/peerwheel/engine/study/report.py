@@ -288,7 +288,6 @@ def analyze(
             m = mediation_analysis(
                 v.design,
                 v.data[outcome],
-                constructs=v.constructs,
                 groups=groups,
                 exposure=exposure,
                 mediator=mediator,
