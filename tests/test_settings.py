@@ -123,3 +123,39 @@ def test_a_bad_setting_value_is_named(tmp_path: Path) -> None:
 
     assert result.returncode != 0
     assert "PEERWHEEL_MIN_GROUP='few' is not a whole number" in result.stderr
+
+
+@pytest.mark.slow
+def test_single_sign_on_is_off_unless_configured_and_then_complete(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings as s; print(s.OIDC_ENABLED, s.AUTHENTICATION_BACKENDS[0])"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PEERWHEEL", "OIDC"))}
+    base |= {"DJANGO_SETTINGS_MODULE": "peerwheel.settings", "PEERWHEEL_HOME": str(tmp_path)}
+
+    def settings_with(extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            env={**base, **extra},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert settings_with({}).stdout.split() == [
+        "False",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+    half = settings_with({"OIDC_RP_CLIENT_ID": "peerwheel"})
+    assert half.returncode != 0
+    assert "OIDC_RP_CLIENT_SECRET" in half.stderr
+    full = settings_with(
+        {
+            "OIDC_RP_CLIENT_ID": "peerwheel",
+            "OIDC_RP_CLIENT_SECRET": "s3cret-value",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT": "https://idp.example/authorize",
+            "OIDC_OP_TOKEN_ENDPOINT": "https://idp.example/token",
+            "OIDC_OP_USER_ENDPOINT": "https://idp.example/userinfo",
+        }
+    )
+    assert full.stdout.split() == ["True", "peerwheel.accounts.oidc.PeerwheelOIDCBackend"]
