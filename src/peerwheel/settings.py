@@ -12,6 +12,7 @@ from peerwheel.env import (
     SettingError,
     envbool,
     envchoice,
+    envfloat,
     envint,
     envlist,
     envstr,
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "peerwheel.accounts",
     "peerwheel.org",
     "peerwheel.web",
+    "peerwheel.hub",
 ]
 
 MIDDLEWARE = [
@@ -187,3 +189,7 @@ LOGGING = {
 PEERWHEEL_MIN_GROUP = envint("PEERWHEEL_MIN_GROUP", 5, minimum=2)
 PEERWHEEL_API_RATE_LIMIT = envint("PEERWHEEL_API_RATE_LIMIT", 30, minimum=1)
 PEERWHEEL_IMPORT_MAX_BYTES = envint("PEERWHEEL_IMPORT_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+PEERWHEEL_FEED_HALF_LIFE_DAYS = envfloat("PEERWHEEL_FEED_HALF_LIFE_DAYS", 7.0, minimum=0.1)
+PEERWHEEL_GUARDRAILS_PERSONAL_DATA = envchoice(
+    "PEERWHEEL_GUARDRAILS_PERSONAL_DATA", "warn", ("warn", "block", "off")
+)
