@@ -100,9 +100,10 @@ def _swap(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:  # pragma: no cover - compiled
     src, dst = src.copy(), dst.copy()
     n = max(src.max(), dst.max()) + 1
-    ties = set()
+    # A typed dict, not a set: numba's set can stall after many discards.
+    ties = numba.typed.Dict.empty(key_type=numba.types.int64, value_type=numba.types.boolean)
     for i in range(src.size):
-        ties.add(min(src[i], dst[i]) * n + max(src[i], dst[i]))
+        ties[min(src[i], dst[i]) * n + max(src[i], dst[i])] = True
     for t in range(picks.shape[0]):
         e, f = picks[t, 0], picks[t, 1]
         a, b = src[e], dst[e]
@@ -113,10 +114,10 @@ def _swap(
         new2 = min(c, b) * n + max(c, b)
         if new1 in ties or new2 in ties:
             continue
-        ties.discard(min(a, b) * n + max(a, b))
-        ties.discard(min(c, d) * n + max(c, d))
-        ties.add(new1)
-        ties.add(new2)
+        del ties[min(a, b) * n + max(a, b)]
+        del ties[min(c, d) * n + max(c, d)]
+        ties[new1] = True
+        ties[new2] = True
         src[e], dst[e] = a, d
         src[f], dst[f] = c, b
     return src, dst
