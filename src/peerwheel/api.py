@@ -16,6 +16,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from peerwheel.accounts.permissions import capabilities_of, role_of
 from peerwheel.accounts.selectors import user_for_token
+from peerwheel.hub.api import router as hub_router
 
 
 class BearerToken(HttpBearer):
@@ -98,3 +99,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "capabilities": sorted(c.value for c in capabilities_of(user)),
         "employee_id": person.employee_id if person else None,
     }
+
+
+api.add_router("/", hub_router)

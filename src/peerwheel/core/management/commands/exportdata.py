@@ -8,10 +8,11 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from peerwheel.core.commands import PeerwheelCommand
+from peerwheel.hub.cli import export_posts
 from peerwheel.org.cli import export_people
 
 # kind → the function that writes it to a text stream. Each part of the product adds its own.
-KINDS: dict[str, Callable[..., None]] = {"people": export_people}
+KINDS: dict[str, Callable[..., None]] = {"people": export_people, "posts": export_posts}
 
 
 class Command(PeerwheelCommand):
