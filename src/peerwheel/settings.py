@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "peerwheel.org",
     "peerwheel.web",
     "peerwheel.hub",
+    "peerwheel.usage",
 ]
 
 MIDDLEWARE = [

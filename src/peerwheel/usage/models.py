@@ -1,0 +1,120 @@
+"""AI usage: weekly records per person (or unmatched id), the identities that match them, and
+organisation-level records for sources that have no per-person numbers (GitHub's metrics API).
+
+Records are private: a person's own records are shown to that person only, everyone else sees
+aggregates over groups of at least `PEERWHEEL_MIN_GROUP` people. Nothing here is registered in
+the Django admin, so an admin cannot browse anyone's usage either.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from peerwheel.core.models import Import
+from peerwheel.org.models import Person
+
+
+def subject_for(*, person_id: int | None, external_id: str) -> str:
+    """The key a record is unique under: the person when matched, else the id the file used."""
+    return f"p:{person_id}" if person_id is not None else f"x:{external_id}"
+
+
+class UsageRecord(models.Model):
+    """One person (or an unmatched external id), one ISO week (its Monday), one tool.
+
+    `subject` is `p:<person id>` once matched and `x:<external id>` until then; it makes the
+    unique key (subject, week, tool) a plain one that both SQLite and PostgreSQL can upsert on,
+    so overlapping imports merge by person, week and tool with the later import winning.
+    """
+
+    subject = models.CharField(max_length=300)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="usage_records"
+    )
+    external_id = models.CharField(max_length=254, help_text="the id the import used")
+    week = models.DateField(help_text="the Monday of the ISO week")
+    tool = models.CharField(max_length=120)
+    actions = models.PositiveIntegerField(default=0)
+    agent_actions = models.PositiveIntegerField(default=0)
+    active_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.ForeignKey(
+        Import, null=True, blank=True, on_delete=models.SET_NULL, related_name="usage_records"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "week", "tool"], name="usage_record_unique_subject_week_tool"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(active_days__isnull=True) | models.Q(active_days__lte=7),
+                name="usage_record_active_days_in_week",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "week"], name="usage_record_person_week"),
+            models.Index(fields=["week"], name="usage_record_week"),
+            models.Index(
+                fields=["external_id"],
+                condition=models.Q(person__isnull=True),
+                name="usage_record_unmatched",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.week} {self.tool}: {self.actions}"
+
+
+class IdentityKind(models.TextChoices):
+    EMAIL = "email", "Email"
+    UPN = "upn", "User principal name"
+    EMPLOYEE_ID = "employee_id", "Employee id"
+    LOGIN = "login", "Login (GitHub, Slack, ...)"
+    OPAQUE = "opaque", "Opaque id (Viva PersonId, ChatGPT user id, ...)"
+
+
+class IdentityLink(models.Model):
+    """An id some AI tool uses for a person. Emails and UPNs are stored lower-cased."""
+
+    kind = models.CharField(max_length=20, choices=IdentityKind.choices)
+    value = models.CharField(max_length=254)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identity_links")
+    source = models.CharField(max_length=60, blank=True, help_text="the system the id is from")
+    created_by = models.ForeignKey(
+        Import, null=True, blank=True, on_delete=models.SET_NULL, related_name="identity_links"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="identity_link_unique_value")
+        ]
+        indexes = [models.Index(fields=["value"], name="identity_link_value")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value} → {self.person_id}"
+
+
+class OrgUsageRecord(models.Model):
+    """Organisation- or team-level weekly usage of one tool (GitHub Copilot metrics)."""
+
+    scope = models.CharField(max_length=200, help_text="the organisation or org/team it covers")
+    week = models.DateField(help_text="the Monday of the ISO week")
+    tool = models.CharField(max_length=120)
+    actions = models.PositiveBigIntegerField(default=0)
+    engaged_users = models.PositiveIntegerField(default=0)
+    active_users = models.PositiveIntegerField(default=0)
+    days = models.PositiveSmallIntegerField(default=7, help_text="days of data in the week")
+    source = models.ForeignKey(
+        Import, null=True, blank=True, on_delete=models.SET_NULL, related_name="org_usage_records"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "week", "tool"], name="org_usage_unique_scope_week_tool"
+            )
+        ]
+        indexes = [models.Index(fields=["week"], name="org_usage_week")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.week} {self.tool}: {self.actions}"
