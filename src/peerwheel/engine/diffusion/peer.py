@@ -92,7 +92,7 @@ class PeerParams:
     # peer influence (calibrate with engine.calibration)
     beta_peer: float = 1.0
     beta_peer_agent: float = 1.0
-    exposure_centre: float = 0.1
+    exposure_centre: float = 0.0  # base rates are for someone who sees nobody using AI
     exposure_scale: float = 0.15
     share_probability: float = 0.4  # chance an adopter is visible to their ties
     # organisation
@@ -163,6 +163,9 @@ def run(
     check_counts(runs, steps)
     start = time.perf_counter()
     rng = np.random.default_rng(rng_seed)
+    # Training draws come from their own stream, so a mandate with no effect leaves every
+    # other draw, and so adoption, exactly as without it (common random numbers).
+    training_rng = np.random.default_rng([rng_seed, 1])
     n = network.n
     seed_rows = seed_matrix(seeds, n, runs)
     transposed, in_w = _exposure_parts(network)
@@ -228,7 +231,7 @@ def run(
         shock = np.where(shock_until > t, -p.failure_drop, 0.0)
         mandated = p.mandate_week is not None and t >= p.mandate_week
         if p.mandate_week == t:
-            trained |= rng.random((runs, n)) < p.trained_share
+            trained |= training_rng.random((runs, n)) < p.trained_share
         common = fixed + (p.beta_leader * leader + shock)[:, None]
         if mandated:
             common = common + p.mandate_effect
