@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "peerwheel.web",
     "peerwheel.hub",
     "peerwheel.usage",
+    "peerwheel.study",
 ]
 
 MIDDLEWARE = [

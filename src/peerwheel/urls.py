@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("s/<slug:key>/", web_views.section_placeholder, name="section"),
+    path("study/", include("peerwheel.study.urls")),
 ]
 
 if settings.OIDC_ENABLED:

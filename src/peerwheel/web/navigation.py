@@ -46,9 +46,16 @@ SECTIONS: tuple[Section, ...] = (
         "Try a rollout strategy on the organisation's own network before trying it on people.",
     ),
     Section(
+        "survey",
+        "Survey",
+        "study:survey",
+        Capability.USE_HUB,
+        "The peer-influence survey: five minutes, and nobody can see who answered what.",
+    ),
+    Section(
         "study",
         "Study",
-        None,
+        "study:home",
         Capability.RUN_STUDY,
         "The peer-influence survey and its analysis, beside the published benchmark.",
     ),

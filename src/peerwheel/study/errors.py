@@ -1,0 +1,44 @@
+"""Errors of the study app, each saying what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from peerwheel.engine.study import SurveyProblem
+
+
+class StudyActionError(Exception):
+    """A wave or instrument action that cannot be done now (with the reason, for the user)."""
+
+
+class SurveyClosedError(StudyActionError):
+    """The wave is not open: answers can no longer be given or changed."""
+
+
+class AnswerError(ValueError):
+    """Answers that do not fit the wave's instrument; `fields` maps field key to message."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = fields
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+
+
+class SurveyImportError(Exception):
+    """A survey file that cannot be imported: nothing was written. Carries every problem."""
+
+    def __init__(
+        self, file: str, problems: Sequence[SurveyProblem], *, import_id: int | None = None
+    ) -> None:
+        self.file = file
+        self.problems = tuple(problems)
+        self.import_id = import_id
+        lines = [f"{file}: {len(self.problems)} problem(s), nothing was written:"]
+        lines += [f"- {describe_problem(p)}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+def describe_problem(problem: SurveyProblem) -> str:
+    """The engine's message, prefixed with the column when the message does not name it."""
+    if problem.column and problem.column not in problem.message:
+        return f"[{problem.column}] {problem.message}"
+    return problem.message
