@@ -1,0 +1,311 @@
+"""Choosing k champions: natural, appointed, top degree, PageRank and optimised.
+
+Optimised is IMM (Tang, Shi and Xiao, SIGMOD 2015) for the independent cascade and the linear
+threshold model: reverse-reachable (RR) sets sampled until a greedy cover of them is, with
+probability 1 − n^−ℓ, within (1 − 1/e − ε) of the best seed set. The linear-threshold RR set is
+Kempe's live-edge walk (thresholds uniform on [0, 1]). For the peer-influence model, which has
+no RR-set form, it is CELF lazy greedy over a shortlist with common random numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from peerwheel.engine.diffusion import CascadeParams, PeerParams, ThresholdParams, simulate
+from peerwheel.engine.diffusion.cascade import edge_probabilities
+from peerwheel.engine.networks import Network
+
+Seeds = npt.NDArray[np.int64]
+
+
+class SeedStrategy(StrEnum):
+    NATURAL = "natural"
+    APPOINTED = "appointed"
+    DEGREE = "degree"
+    PAGERANK = "pagerank"
+    OPTIMISED = "optimised"
+
+
+def _check_k(network: Network, k: int) -> None:
+    if not 0 < k <= network.n:
+        raise ValueError(f"k = {k} must be between 1 and the {network.n} nodes")
+
+
+def natural_seeds(network: Network, ids: Sequence[str]) -> Seeds:
+    """The given people (for example the natural-champion scores' top list)."""
+    try:
+        return np.unique(network.indices_of(list(ids)))
+    except KeyError as exc:
+        raise ValueError(str(exc.args[0])) from None
+
+
+def appointed_seeds(
+    network: Network, k: int, *, group: str, values: Sequence[str], rng_seed: int = 0
+) -> Seeds:
+    """k people drawn at random from a named group, e.g. department in {HR, IT}."""
+    _check_k(network, k)
+    if group not in network.groups:
+        raise ValueError(f"the network has no {group!r} labels")
+    pool = np.flatnonzero(np.isin(network.groups[group], list(values)))
+    if pool.size < k:
+        raise ValueError(f"only {pool.size} people in {group} {list(values)}, asked for {k}")
+    return np.sort(np.random.default_rng(rng_seed).choice(pool, size=k, replace=False))
+
+
+def degree_seeds(network: Network, k: int) -> Seeds:
+    """The k nodes with the most out-weight (ties broken by position)."""
+    _check_k(network, k)
+    return np.sort(np.argsort(-network.out_weight, kind="stable")[:k])
+
+
+def pagerank(network: Network, damping: float = 0.85, tol: float = 1e-10) -> npt.NDArray:
+    """PageRank on the reversed ties: high for those whom many influential people see."""
+    adj = network.adjacency
+    # reversed walk: from v to an in-neighbour u with weight w(u, v)
+    step = adj.multiply(1.0 / np.where(network.in_weight > 0, network.in_weight, 1.0)[None, :])
+    n = network.n
+    rank = np.full(n, 1.0 / n)
+    dangling = network.in_weight == 0
+    for _ in range(200):
+        new = damping * (step @ rank + rank[dangling].sum() / n) + (1 - damping) / n
+        if np.abs(new - rank).sum() < tol:
+            return new
+        rank = new
+    return rank
+
+
+def pagerank_seeds(network: Network, k: int) -> Seeds:
+    _check_k(network, k)
+    return np.sort(np.argsort(-pagerank(network), kind="stable")[:k])
+
+
+# ---- RR sets and IMM -----------------------------------------------------------------------
+
+
+@numba.njit(cache=True)
+def _rr_sets(
+    in_ptr: npt.NDArray[np.int64],
+    in_src: npt.NDArray[np.int64],
+    in_p: npt.NDArray[np.float64],
+    linear_threshold: bool,
+    count: int,
+    seed: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:  # pragma: no cover - compiled
+    np.random.seed(seed)
+    n = in_ptr.size - 1
+    nodes = np.empty(max(count * 4, 16), dtype=np.int64)
+    ptr = np.zeros(count + 1, dtype=np.int64)
+    seen = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(count):
+        root = np.random.randint(0, n)
+        seen[root] = i
+        queue[0] = root
+        head, tail = 0, 1
+        while head < tail:
+            v = queue[head]
+            head += 1
+            if linear_threshold:
+                x = np.random.random()
+                for e in range(in_ptr[v], in_ptr[v + 1]):
+                    x -= in_p[e]
+                    if x < 0:
+                        u = in_src[e]
+                        if seen[u] != i:
+                            seen[u] = i
+                            queue[tail] = u
+                            tail += 1
+                        break
+            else:
+                for e in range(in_ptr[v], in_ptr[v + 1]):
+                    u = in_src[e]
+                    if seen[u] != i and np.random.random() < in_p[e]:
+                        seen[u] = i
+                        queue[tail] = u
+                        tail += 1
+        if m + tail > nodes.size:
+            grown = np.empty(max(2 * nodes.size, m + tail), dtype=np.int64)
+            grown[:m] = nodes[:m]
+            nodes = grown
+        nodes[m : m + tail] = queue[:tail]
+        m += tail
+        ptr[i + 1] = m
+    return ptr, nodes[:m]
+
+
+@numba.njit(cache=True)
+def _greedy_cover(
+    ptr: npt.NDArray[np.int64], nodes: npt.NDArray[np.int64], n: int, k: int
+) -> tuple[npt.NDArray[np.int64], int]:  # pragma: no cover - compiled
+    """Greedy maximum coverage of RR sets: k nodes and how many sets they cover."""
+    sets = ptr.size - 1
+    degree = np.zeros(n, dtype=np.int64)
+    for j in range(nodes.size):
+        degree[nodes[j]] += 1
+    # node -> sets incidence
+    inc_ptr = np.zeros(n + 1, dtype=np.int64)
+    inc_ptr[1:] = np.cumsum(degree)
+    fill = inc_ptr[:-1].copy()
+    inc = np.empty(nodes.size, dtype=np.int64)
+    for s in range(sets):
+        for j in range(ptr[s], ptr[s + 1]):
+            inc[fill[nodes[j]]] = s
+            fill[nodes[j]] += 1
+    covered = np.zeros(sets, dtype=np.bool_)
+    chosen = np.empty(k, dtype=np.int64)
+    total = 0
+    for i in range(k):
+        best = np.argmax(degree)
+        chosen[i] = best
+        total += degree[best]
+        for j in range(inc_ptr[best], inc_ptr[best + 1]):
+            s = inc[j]
+            if not covered[s]:
+                covered[s] = True
+                for q in range(ptr[s], ptr[s + 1]):
+                    degree[nodes[q]] -= 1
+        degree[best] = -1
+    return chosen, total
+
+
+def _log_binomial(n: int, k: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+def imm_seeds(
+    network: Network,
+    k: int,
+    params: CascadeParams | ThresholdParams,
+    *,
+    epsilon: float = 0.1,
+    ell: float = 1.0,
+    rng_seed: int = 0,
+) -> Seeds:
+    """IMM: a (1 − 1/e − ε)-approximate seed set with probability at least 1 − 1/n^ℓ."""
+    _check_k(network, k)
+    graph = network.kernel
+    transposed = graph.transposed  # row v: in-ties u -> v
+    linear = isinstance(params, ThresholdParams)
+    if isinstance(params, ThresholdParams):
+        in_p = transposed.data / np.maximum(
+            graph.in_total[np.repeat(np.arange(network.n), np.diff(transposed.indptr))], 1
+        )
+    else:
+        # probabilities aligned with the in-CSR: permute those of the out-CSR
+        out = network.adjacency.copy()
+        out.data = edge_probabilities(network, params)
+        in_p = out.T.tocsr().sorted_indices().data
+    in_ptr = transposed.indptr.astype(np.int64)
+    in_src = transposed.indices.astype(np.int64)
+    n = network.n
+    ell = ell * (1 + math.log(2) / math.log(n))
+    log_nk = _log_binomial(n, k)
+    eps_prime = math.sqrt(2) * epsilon
+    lam_prime = (
+        (2 + 2 * eps_prime / 3)
+        * (log_nk + ell * math.log(n) + math.log(math.log2(n)))
+        * n
+        / eps_prime**2
+    )
+    alpha = math.sqrt(ell * math.log(n) + math.log(2))
+    beta = math.sqrt((1 - 1 / math.e) * (log_nk + ell * math.log(n) + math.log(2)))
+    lam_star = 2 * n * ((1 - 1 / math.e) * alpha + beta) ** 2 / epsilon**2
+    rng = np.random.default_rng(rng_seed)
+
+    def sample(count: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        return _rr_sets(in_ptr, in_src, in_p, linear, count, int(rng.integers(2**31 - 1)))
+
+    lower = 1.0
+    for i in range(1, max(2, int(math.log2(n)))):
+        x = n / 2**i
+        theta_i = math.ceil(lam_prime / x)
+        ptr, nodes = sample(theta_i)
+        _, covered = _greedy_cover(ptr, nodes, n, k)
+        if n * covered / theta_i >= (1 + eps_prime) * x:
+            lower = n * covered / theta_i / (1 + eps_prime)
+            break
+    theta = math.ceil(lam_star / lower)
+    ptr, nodes = sample(theta)
+    chosen, _ = _greedy_cover(ptr, nodes, n, k)
+    return np.sort(chosen)
+
+
+# ---- CELF ----------------------------------------------------------------------------------
+
+
+def celf_seeds(
+    candidates: Sequence[int] | npt.NDArray[np.int64],
+    k: int,
+    spread: Callable[[Seeds], float],
+) -> Seeds:
+    """Lazy greedy (Leskovec et al. 2007): marginal gains are re-evaluated only when stale.
+
+    `spread` must be deterministic in its argument (common random numbers) for the lazy
+    bound to hold.
+    """
+    pool = [int(c) for c in candidates]
+    if k > len(pool):
+        raise ValueError(f"k = {k} is more than the {len(pool)} candidates")
+    chosen: list[int] = []
+    base = spread(np.empty(0, dtype=np.int64))
+    gains = {c: spread(np.array([c])) - base for c in pool}
+    fresh = dict.fromkeys(pool, 0)
+    current = base
+    while len(chosen) < k:
+        best = max(gains, key=lambda c: (gains[c], -c))
+        if fresh[best] == len(chosen):
+            chosen.append(best)
+            current += gains.pop(best)
+            continue
+        gains[best] = spread(np.array([*chosen, best])) - current
+        fresh[best] = len(chosen)
+    return np.sort(np.asarray(chosen, dtype=np.int64))
+
+
+def expected_spread(
+    network: Network,
+    params: CascadeParams | ThresholdParams | PeerParams,
+    *,
+    runs: int = 200,
+    steps: int = 50,
+    rng_seed: int = 0,
+) -> Callable[[Seeds], float]:
+    """Mean final adopters for a seed set, with the same random numbers for every set."""
+
+    def spread(seeds: Seeds) -> float:
+        result = simulate(network, params, seeds=seeds, runs=runs, steps=steps, rng_seed=rng_seed)
+        return float(result.final_sizes.mean())
+
+    return spread
+
+
+def optimised_seeds(
+    network: Network,
+    k: int,
+    params: CascadeParams | ThresholdParams | PeerParams,
+    *,
+    shortlist: int = 60,
+    runs: int = 50,
+    steps: int = 26,
+    epsilon: float = 0.1,
+    rng_seed: int = 0,
+) -> Seeds:
+    """IMM for the cascade and threshold models; CELF over the top `shortlist` by PageRank
+    and degree for the peer-influence model."""
+    _check_k(network, k)
+    if isinstance(params, CascadeParams | ThresholdParams):
+        return imm_seeds(network, k, params, epsilon=epsilon, rng_seed=rng_seed)
+    half = max(k, shortlist // 2)
+    pool = np.union1d(
+        np.argsort(-pagerank(network), kind="stable")[:half],
+        np.argsort(-network.out_weight, kind="stable")[:half],
+    )
+    spread = expected_spread(network, params, runs=runs, steps=steps, rng_seed=rng_seed)
+    return celf_seeds(pool, k, spread)
