@@ -1,0 +1,116 @@
+"""The generic usage CSV through the app: matching, merging, idempotence, atomicity, dry run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from peerwheel.core.models import Import
+from peerwheel.org.models import Person
+from peerwheel.usage.models import UsageRecord
+from peerwheel.usage.services import UsageImportError, usage_import
+
+Write = Callable[..., Path]
+HEADER = "person,week,tool,actions,agent_actions\n"
+
+
+def records() -> dict[tuple[str, date, str], tuple[int, int]]:
+    return {
+        (r.person.employee_id if r.person else r.external_id, r.week, r.tool): (
+            r.actions,
+            r.agent_actions,
+        )
+        for r in UsageRecord.objects.select_related("person")
+    }
+
+
+def test_emails_match_people_and_unknown_ids_are_kept_unmatched(
+    org: dict[str, Person], write_file: Write
+) -> None:
+    path = write_file(
+        "usage.csv",
+        HEADER
+        + "ALICE@example.com,2025-03-05,ChatGPT,12,1\n"
+        + "bob@example.com,2025-03-03,ChatGPT,3,0\n"
+        + "ghost@example.com,2025-03-03,ChatGPT,7,0\n",
+    )
+    report = usage_import("usage-csv", path)
+    assert records() == {
+        ("E2", date(2025, 3, 3), "ChatGPT"): (12, 1),
+        ("E3", date(2025, 3, 3), "ChatGPT"): (3, 0),
+        ("ghost@example.com", date(2025, 3, 3), "ChatGPT"): (7, 0),
+    }
+    assert (report.matched_ids, report.unmatched_ids) == (2, 1)
+    assert report.unmatched_sample == ["ghost@example.com"]
+    assert (report.created, report.updated, report.unchanged) == (3, 0, 0)
+    record = Import.objects.get(pk=report.import_id)
+    assert (record.status, record.kind, record.rows_read, record.rows_written) == (
+        Import.Status.SUCCEEDED,
+        "usage-csv",
+        3,
+        3,
+    )
+    assert len(record.sha256) == 64
+
+
+def test_the_same_file_twice_changes_nothing(org: dict[str, Person], write_file: Write) -> None:
+    path = write_file("usage.csv", HEADER + "alice@example.com,2025-03-03,ChatGPT,12,0\n")
+    first = usage_import("usage-csv", path)
+    second = usage_import("usage-csv", path)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 1)
+    (record,) = UsageRecord.objects.all()
+    assert record.source_id == first.import_id  # untouched by the second run
+
+
+def test_overlapping_imports_merge_and_the_later_one_wins(
+    org: dict[str, Person], write_file: Write
+) -> None:
+    first = write_file(
+        "march.csv",
+        HEADER
+        + "alice@example.com,2025-03-03,ChatGPT,12,0\n"
+        + "alice@example.com,2025-03-10,ChatGPT,4,0\n",
+    )
+    # The same person by employee id, one week again with a corrected count, one new week.
+    second = write_file(
+        "march-fixed.csv",
+        HEADER + "E2,2025-03-10,ChatGPT,9,2\n" + "E2,2025-03-17,ChatGPT,1,0\n",
+    )
+    usage_import("usage-csv", first)
+    report = usage_import("usage-csv", second)
+    assert (report.created, report.updated, report.unchanged) == (1, 1, 0)
+    assert records() == {
+        ("E2", date(2025, 3, 3), "ChatGPT"): (12, 0),
+        ("E2", date(2025, 3, 10), "ChatGPT"): (9, 2),
+        ("E2", date(2025, 3, 17), "ChatGPT"): (1, 0),
+    }
+    usage_import("usage-csv", first)  # imported again: later again, so it wins again
+    assert records()[("E2", date(2025, 3, 10), "ChatGPT")] == (4, 0)
+
+
+def test_a_bad_row_anywhere_writes_nothing_and_names_the_line(
+    org: dict[str, Person], write_file: Write
+) -> None:
+    good = "".join(f"alice@example.com,2025-03-{d:02d},Tool{d},1,0\n" for d in range(1, 29))
+    path = write_file("usage.csv", HEADER + good + "bob@example.com,2025-03-03,ChatGPT,-4,0\n")
+    with pytest.raises(UsageImportError) as caught:
+        usage_import("usage-csv", path)
+    (error,) = caught.value.report.errors
+    assert (error.file, error.line, error.column) == ("usage.csv", 30, "actions")
+    assert "negative" in error.message
+    assert not UsageRecord.objects.exists()
+    failed = Import.objects.get(pk=caught.value.report.import_id)
+    assert failed.status == Import.Status.FAILED
+    assert failed.errors[0]["line"] == 30
+
+
+def test_dry_run_reports_and_writes_nothing(org: dict[str, Person], write_file: Write) -> None:
+    path = write_file("usage.csv", HEADER + "alice@example.com,2025-03-03,ChatGPT,12,0\n")
+    report = usage_import("usage-csv", path, dry_run=True)
+    assert (report.created, report.written) == (1, 0)
+    assert "would create 1" in report.summary()
+    assert not UsageRecord.objects.exists()
+    assert Import.objects.get(pk=report.import_id).status == Import.Status.DRY_RUN
