@@ -8,12 +8,17 @@ from django.core.management.base import CommandError, CommandParser
 
 from peerwheel.core.commands import ImportOptions, PeerwheelCommand
 from peerwheel.org.cli import import_people
+from peerwheel.study.cli import import_survey
 
 # kind → (what the file is, the function that imports it). Each part of the product adds its own.
 KINDS: dict[str, tuple[str, Callable[[ImportOptions], str]]] = {
     "people": (
         "HR file: CSV (Viva org data, BambooHR-like, any via --map) or SCIM 2.0 JSON",
         import_people,
+    ),
+    "survey": (
+        "survey responses CSV: <construct>_<k> items 1-5, heavy_user, agent_user, team",
+        import_survey,
     ),
 }
 
