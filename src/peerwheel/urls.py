@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("hub/", include("peerwheel.hub.urls")),
     path("s/<slug:key>/", web_views.section_placeholder, name="section"),
     path("study/", include("peerwheel.study.urls")),
 ]

@@ -48,7 +48,7 @@ def test_navigation_shows_only_what_the_role_may_open(client_for: Callable[[str]
 def test_unbuilt_sections_say_so_and_check_permissions(
     client_for: Callable[[str], Client],
 ) -> None:
-    assert "Not built yet" in client_for("alice").get("/s/hub/").content.decode()
+    assert "Not built yet" in client_for("alice").get("/s/program/").content.decode()
     assert client_for("alice").get("/s/insights/").status_code == 403
     assert client_for("carol").get("/s/insights/").status_code == 200
     assert client_for("carol").get("/s/nowhere/").status_code == 404

@@ -334,7 +334,7 @@ def trial_record(
     post: Post,
     person: Person,
     outcome: str,
-    minutes_saved: int | None = None,
+    minutes_saved: int | str | None = None,
     note: str = "",
     at: datetime | None = None,
 ) -> tuple[Trial, bool]:

@@ -20,7 +20,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "hub",
         "Hub",
-        None,
+        "hub:feed",
         Capability.USE_HUB,
         "Share wins, prompts, fails, tips and questions, and say \u201cI tried this\u201d.",
     ),
