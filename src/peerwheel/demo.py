@@ -16,6 +16,7 @@ from peerwheel.accounts.services import user_create
 from peerwheel.engine.demo_org import DemoOrganisation, DemoOrgConfig, generate_demo_org
 from peerwheel.org.demo import demo_organisation_load
 from peerwheel.org.models import Person
+from peerwheel.study.demo import demo_survey_wave
 
 DEMO_PASSWORD = "peerwheel-demo"  # noqa: S105 - a documented password for the local demo only
 
@@ -57,7 +58,7 @@ def _demo_logins(context: DemoContext) -> None:
         context.logins[role] = f"{person.display_name}, {person.job_title}"
 
 
-DEMO_STEPS: list[DemoStep] = [_demo_logins]
+DEMO_STEPS: list[DemoStep] = [_demo_logins, demo_survey_wave]
 
 
 def demo_build(

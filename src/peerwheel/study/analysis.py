@@ -27,7 +27,7 @@ from peerwheel.study.usage_link import usage_outcomes
 
 NO_TEAM = "(no team)"
 LEADER, INDIVIDUAL = "Leader", "Individual contributor"
-INLINE_MAX_N = 600  # about 2 s of analysis (1,000 bootstrap replicates) on one core
+INLINE_MAX_N = 300  # under about 2 s of analysis (1,000 bootstrap replicates) on a busy core
 _CACHE_SECONDS = 24 * 3600
 
 
