@@ -10,9 +10,14 @@ from django.core.management.base import CommandError, CommandParser
 from peerwheel.core.commands import PeerwheelCommand
 from peerwheel.hub.cli import export_posts
 from peerwheel.org.cli import export_people
+from peerwheel.usage.cli import export_segments
 
 # kind → the function that writes it to a text stream. Each part of the product adds its own.
-KINDS: dict[str, Callable[..., None]] = {"people": export_people, "posts": export_posts}
+KINDS: dict[str, Callable[..., None]] = {
+    "people": export_people,
+    "posts": export_posts,
+    "segments": export_segments,
+}
 
 
 class Command(PeerwheelCommand):

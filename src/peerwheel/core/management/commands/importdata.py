@@ -9,6 +9,8 @@ from django.core.management.base import CommandError, CommandParser
 from peerwheel.core.commands import ImportOptions, PeerwheelCommand
 from peerwheel.org.cli import import_people
 from peerwheel.study.cli import import_survey
+from peerwheel.usage import cli as usage_cli
+from peerwheel.usage.readers import USAGE_KINDS
 
 # kind → (what the file is, the function that imports it). Each part of the product adds its own.
 KINDS: dict[str, tuple[str, Callable[[ImportOptions], str]]] = {
@@ -20,6 +22,19 @@ KINDS: dict[str, tuple[str, Callable[[ImportOptions], str]]] = {
         "survey responses CSV: <construct>_<k> items 1-5, heavy_user, agent_user, team",
         import_survey,
     ),
+    "viva-person-query": (USAGE_KINDS["viva-person-query"], usage_cli.import_viva_person_query),
+    "m365-copilot-usage": (USAGE_KINDS["m365-copilot-usage"], usage_cli.import_m365_copilot_usage),
+    "github-copilot-metrics": (
+        USAGE_KINDS["github-copilot-metrics"] + "; --map scope=ORG/TEAM names what it covers",
+        usage_cli.import_github_copilot_metrics,
+    ),
+    "github-copilot-seats": (
+        USAGE_KINDS["github-copilot-seats"],
+        usage_cli.import_github_copilot_seats,
+    ),
+    "chatgpt-enterprise": (USAGE_KINDS["chatgpt-enterprise"], usage_cli.import_chatgpt_enterprise),
+    "usage-csv": (USAGE_KINDS["usage-csv"], usage_cli.import_usage_csv),
+    "identity-map": (USAGE_KINDS["identity-map"], usage_cli.import_identity_map),
 }
 
 

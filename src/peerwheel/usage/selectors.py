@@ -1,0 +1,209 @@
+"""Reads for AI usage: segments for everyone (one query, then the engine), one person's own
+usage, the adoption ladder, and the suppressed overview by department and by site.
+
+Segments are computed per subject (a person, or an unmatched id) with
+`MissingWeeks.ZERO` up to the latest week in the data: most sources list only active weeks, so a
+week with no record is a week without use. On a Viva person query (a row for every person-week)
+this is the same as Viva's own rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection
+from django.db.models import Max
+from django.http import Http404
+
+from peerwheel.engine.privacy import suppress_counts
+from peerwheel.engine.segments import (
+    FOUR_WEEKS,
+    TWELVE_WEEKS,
+    MissingWeeks,
+    UsageSegment,
+    adoption_ladder,
+    usage_segments,
+)
+from peerwheel.org.models import Person
+from peerwheel.usage.models import UsageRecord
+
+SEGMENT_ORDER: tuple[UsageSegment, ...] = tuple(UsageSegment)
+EXPORT_FIELDS = ("person_id", "week", "segment_12w", "segment_4w")
+NO_GROUP = "(not set)"
+
+
+def usage_frame(*, person_id: int | None = None) -> pd.DataFrame:
+    """Every usage record (or one person's), one query: columns subject, person_id,
+    external_id, source_id, week (datetime64), tool, actions, agent_actions."""
+    table = UsageRecord._meta.db_table
+    names = "subject, person_id, external_id, source_id, week, tool, actions, agent_actions"
+    sql = f"SELECT {names} FROM {table}"  # noqa: S608 - our own names; values are parameters
+    params: list[int] = []
+    if person_id is not None:
+        sql += " WHERE person_id = %s"
+        params.append(person_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    columns = [
+        "subject",
+        "person_id",
+        "external_id",
+        "source_id",
+        "week",
+        "tool",
+        "actions",
+        "agent_actions",
+    ]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    if frame.empty:
+        frame["week"] = pd.Series([], dtype="datetime64[ns]")
+        return frame
+    codes, weeks = pd.factorize(frame["week"])
+    frame["week"] = pd.to_datetime(pd.Series(weeks).astype(str)).to_numpy()[codes]
+    frame["actions"] = frame["actions"].astype(np.int64)
+    frame["agent_actions"] = frame["agent_actions"].astype(np.int64)
+    return frame
+
+
+def latest_week() -> date | None:
+    return UsageRecord.objects.aggregate(last=Max("week"))["last"]
+
+
+def segments_for(
+    frame: pd.DataFrame, *, until: date | None = None, four_weeks: bool = False
+) -> pd.DataFrame:
+    """`engine.segments.usage_segments` on a `usage_frame`, per subject (both rules when asked)."""
+    result = usage_segments(
+        frame,
+        person="subject",
+        missing_weeks=MissingWeeks.ZERO,
+        until=until,
+        rule=TWELVE_WEEKS,
+    )
+    if four_weeks:
+        short = usage_segments(
+            frame, person="subject", missing_weeks=MissingWeeks.ZERO, until=until, rule=FOUR_WEEKS
+        )
+        result["segment_4w"] = short["segment"].to_numpy()
+    return result
+
+
+def segments_all(*, four_weeks: bool = False) -> pd.DataFrame:
+    """Segments for every subject and week, with `person_id` (NaN when unmatched) and
+    `external_id` (the id the latest import used for the subject)."""
+    frame = usage_frame()
+    result = segments_for(frame, four_weeks=four_weeks)
+    if result.empty:
+        return result.assign(person_id=pd.Series(dtype="Int64"), external_id=pd.Series(dtype=str))
+    ids = (
+        frame.sort_values("source_id", kind="stable", na_position="first")
+        .drop_duplicates("subject", keep="last")
+        .set_index("subject")
+    )
+    result["person_id"] = ids["person_id"].reindex(result["person"]).to_numpy()
+    result["external_id"] = ids["external_id"].reindex(result["person"]).to_numpy()
+    return result
+
+
+def segments_export_frame() -> pd.DataFrame:
+    """`person_id, week, segment_12w, segment_4w`: the id the import used, the ISO date, and
+    Viva Insights' labels ("Power User", ..., "Non-user")."""
+    result = segments_all(four_weeks=True)
+    labels = {segment: segment.label for segment in UsageSegment}
+    return pd.DataFrame(
+        {
+            "person_id": result["external_id"].to_numpy(),
+            "week": pd.to_datetime(result["week"]).dt.strftime("%Y-%m-%d").to_numpy(),
+            "segment_12w": result["segment"].map(labels).astype(str).to_numpy(),
+            "segment_4w": result["segment_4w"].map(labels).astype(str).to_numpy(),
+        },
+        columns=list(EXPORT_FIELDS),
+    )
+
+
+def ladder_all() -> pd.DataFrame:
+    """People per week on each rung of the adoption ladder, with agent users."""
+    return adoption_ladder(segments_all())
+
+
+@dataclass(frozen=True)
+class PersonUsage:
+    """One person's own usage, for that person's eyes only."""
+
+    person: Person
+    weekly: pd.DataFrame  # week, tool, actions, agent_actions
+    segments: pd.DataFrame  # the engine's per-week rows for this person
+    current: UsageSegment | None
+    current_4w: UsageSegment | None
+    agent_user: bool
+    tools: list[str]
+
+
+def person_usage_for_viewer(person_id: int, viewer: User | AnonymousUser) -> PersonUsage:
+    """A person's usage, for that person only: anyone else (admins too) gets 404, so the page
+    does not even confirm that someone has usage."""
+    own = getattr(viewer, "person", None) if viewer.is_authenticated else None
+    if own is None or own.pk != person_id:
+        raise Http404("No such page")
+    return _person_usage(own)
+
+
+def _person_usage(person: Person) -> PersonUsage:
+    frame = usage_frame(person_id=person.pk)
+    if frame.empty:
+        empty = pd.DataFrame(columns=["week", "tool", "actions", "agent_actions"])
+        return PersonUsage(person, empty, pd.DataFrame(), None, None, False, [])
+    segments = segments_for(frame, until=latest_week(), four_weeks=True)
+    last = segments.iloc[-1]
+    weekly = frame[["week", "tool", "actions", "agent_actions"]].sort_values(["week", "tool"])
+    return PersonUsage(
+        person=person,
+        weekly=weekly.reset_index(drop=True),
+        segments=segments,
+        current=last["segment"],
+        current_4w=last["segment_4w"],
+        agent_user=bool(last["agent_user"]),
+        tools=sorted(frame["tool"].unique().tolist()),
+    )
+
+
+def overview(*, by: str) -> pd.DataFrame:
+    """Segment counts and shares per week and group (`by`: "department" or "site"), with small
+    groups suppressed (complementary suppression included) at `PEERWHEEL_MIN_GROUP`.
+
+    Matched people only (an unmatched id has no department). Columns: week, group, one per
+    segment value, people, share_<segment>, suppressed.
+    """
+    if by not in ("department", "site"):
+        raise ValueError("by must be 'department' or 'site'")
+    result = segments_all()
+    categories = [s.value for s in SEGMENT_ORDER]
+    matched = result[result["person_id"].notna()] if not result.empty else result
+    if matched.empty:
+        return pd.DataFrame(columns=["week", "group", *categories, "people", "suppressed"])
+    groups = dict(
+        Person.objects.filter(
+            pk__in=matched["person_id"].astype(np.int64).unique().tolist()
+        ).values_list("pk", f"{by}__name")
+    )
+    names = matched["person_id"].astype(np.int64).map(groups).fillna(NO_GROUP)
+    table = pd.crosstab(
+        [matched["week"].to_numpy(), names.to_numpy()],
+        pd.Categorical.from_codes(matched["segment"].cat.codes, categories=categories),
+        dropna=False,
+    )
+    table = table.reset_index()
+    table.columns = ["week", "group", *categories]
+    return suppress_counts(
+        table,
+        period="week",
+        group="group",
+        categories=categories,
+        min_group=settings.PEERWHEEL_MIN_GROUP,
+    )
