@@ -134,8 +134,7 @@ def wave_report(
     seed: int = 42,
 ) -> tuple[StudyReport, WaveData]:
     """Analyse a wave (cached by wave revision); raises the engine's `SurveyDataError`."""
-    min_group = settings.PEERWHEEL_MIN_GROUP
-    key = f"study:report:{wave.pk}:{wave.revision}:{','.join(outcomes)}:{min_group}:{n_boot}:{seed}"
+    key = _cache_key(wave, outcomes, n_boot, seed)
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -144,7 +143,7 @@ def wave_report(
         data.frame,
         data.instrument,
         outcomes=outcomes,
-        min_group=min_group,
+        min_group=settings.PEERWHEEL_MIN_GROUP,
         n_boot=n_boot,
         seed=seed,
     )
@@ -152,10 +151,24 @@ def wave_report(
     return report, data
 
 
+def _cache_key(wave: SurveyWave, outcomes: Sequence[str], n_boot: int, seed: int) -> str:
+    """Changes with every response write (revision) and never names a reused wave id."""
+    return ":".join(
+        [
+            "study:report",
+            str(wave.pk),
+            wave.created.isoformat() if wave.created else "",
+            str(wave.revision),
+            ",".join(outcomes),
+            str(settings.PEERWHEEL_MIN_GROUP),
+            str(n_boot),
+            str(seed),
+        ]
+    )
+
+
 def report_is_cached(wave: SurveyWave, *, outcomes: Sequence[str] = OUTCOMES) -> bool:
-    min_group = settings.PEERWHEEL_MIN_GROUP
-    key = f"study:report:{wave.pk}:{wave.revision}:{','.join(outcomes)}:{min_group}:1000:42"
-    return cache.get(key) is not None
+    return cache.get(_cache_key(wave, outcomes, 1000, 42)) is not None
 
 
 def expected_seconds(n: int) -> float:
