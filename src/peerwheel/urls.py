@@ -22,6 +22,7 @@ urlpatterns = [
     path("hub/", include("peerwheel.hub.urls")),
     path("s/<slug:key>/", web_views.section_placeholder, name="section"),
     path("study/", include("peerwheel.study.urls")),
+    path("usage/", include("peerwheel.usage.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -34,7 +34,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "insights",
         "Insights",
-        None,
+        "usage:overview",
         Capability.VIEW_AGGREGATES,
         "Momentum measured the way the flywheel works, with privacy built in.",
     ),

@@ -1,0 +1,110 @@
+"""Running an uploaded import in the background, so the page can show its progress.
+
+The upload is saved under `PEERWHEEL_HOME/imports/`, an `Import` row is made (the page polls it),
+and a thread runs `services.usage_import` with that row, which writes its progress onto the row as
+it reads. Whatever happens the file is removed afterwards and the row says how it ended.
+Heavy deployments can call `usage_import` from a task queue instead: it is the same function.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection
+from django.utils import timezone
+
+from peerwheel.core.models import Import
+from peerwheel.usage.services import UsageImportError, import_record_start, usage_import
+
+logger = logging.getLogger(__name__)
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def upload_folder() -> Path:
+    folder = Path(settings.PEERWHEEL_HOME) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def import_in_background(
+    *,
+    kind: str,
+    upload: UploadedFile,
+    actor: User,
+    channels: tuple[str, ...] = (),
+    dry_run: bool = False,
+) -> Import:
+    """Save the upload, make its Import row and start the import; return the row to poll."""
+    name = Path(upload.name or "upload").name
+    path = upload_folder() / f"{uuid.uuid4().hex}-{_SAFE_NAME.sub('_', name)[:80]}"
+    with path.open("wb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
+    record = import_record_start(kind=kind, file_name=name, actor=actor)
+    worker = threading.Thread(
+        target=_run,
+        kwargs={
+            "record_id": record.pk,
+            "kind": kind,
+            "path": path,
+            "name": name,
+            "actor_id": actor.pk,
+            "channels": channels,
+            "dry_run": dry_run,
+        },
+        name=f"peerwheel-import-{record.pk}",
+        daemon=True,
+    )
+    worker.start()
+    return record
+
+
+def _run(
+    *,
+    record_id: int,
+    kind: str,
+    path: Path,
+    name: str,
+    actor_id: int,
+    channels: tuple[str, ...],
+    dry_run: bool,
+) -> None:
+    try:
+        record = Import.objects.get(pk=record_id)
+        usage_import(
+            kind,
+            path,
+            dry_run=dry_run,
+            actor=User.objects.filter(pk=actor_id).first(),
+            file_name=name,
+            record=record,
+            channels=channels,
+        )
+    except UsageImportError:
+        pass  # recorded on the Import row, with every error
+    except Exception:
+        logger.exception("import %s failed", record_id)
+        Import.objects.filter(pk=record_id).update(
+            status=Import.Status.FAILED,
+            finished=timezone.now(),
+            errors=[
+                {
+                    "file": name,
+                    "line": None,
+                    "column": None,
+                    "message": "the import stopped on an internal error; nothing was written "
+                    "(the server log has the details)",
+                }
+            ],
+            summary={"progress": {"phase": "done", "done": 1, "total": 1}},
+        )
+    finally:
+        path.unlink(missing_ok=True)
+        connection.close()
