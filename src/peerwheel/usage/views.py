@@ -62,7 +62,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                 dry_run=bool(request.POST.get("dry_run")),
             )
             context = {"record": record, "progress": _progress(record)}
-            if request.htmx:  # type: ignore[attr-defined] - django-htmx middleware sets it
+            if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx
                 return render(request, "usage/partials/import_progress.html", context)
             return redirect(reverse("usage:import_detail", args=[record.pk]))
     history = Import.objects.filter(kind__in=IMPORT_KINDS).select_related("by")[:HISTORY_SIZE]
