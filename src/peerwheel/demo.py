@@ -14,6 +14,7 @@ from django.db import transaction
 from peerwheel.accounts.roles import Role
 from peerwheel.accounts.services import user_create
 from peerwheel.engine.demo_org import DemoOrganisation, DemoOrgConfig, generate_demo_org
+from peerwheel.hub.demo import hub_demo
 from peerwheel.org.demo import demo_organisation_load
 from peerwheel.org.models import Person
 from peerwheel.study.demo import demo_survey_wave
@@ -58,7 +59,7 @@ def _demo_logins(context: DemoContext) -> None:
         context.logins[role] = f"{person.display_name}, {person.job_title}"
 
 
-DEMO_STEPS: list[DemoStep] = [_demo_logins, demo_survey_wave]
+DEMO_STEPS: list[DemoStep] = [_demo_logins, hub_demo, demo_survey_wave]
 
 
 def demo_build(

@@ -340,12 +340,18 @@ def my_contributions(viewer: Viewer, *, limit: int = 100) -> Contributions:
 
 
 def hub_first_activity() -> dict[int, datetime]:
-    """When each person first acted on the hub (first post or first "I tried this"), by person id.
+    """When each person first used AI visibly on the hub, by person id: their first post that
+    is not a question, or their first "I tried this" (asking "what is this?" is not adopting).
 
     Other parts use it as the hub's view of who adopted when (the demo's usage follows it).
     """
     first: dict[int, datetime] = {}
-    posts = Post.objects.values_list("author_id").annotate(at=Min("created")).order_by()
+    posts = (
+        Post.objects.exclude(kind=PostKind.QUESTION)
+        .values_list("author_id")
+        .annotate(at=Min("created"))
+        .order_by()
+    )
     trials = Trial.objects.values_list("person_id").annotate(at=Min("created")).order_by()
     for person_id, at in [*posts, *trials]:
         if person_id not in first or at < first[person_id]:
