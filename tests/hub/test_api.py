@@ -234,6 +234,7 @@ def test_the_openapi_schema_lists_the_hub_endpoints(client_for: Callable[[str], 
     ):
         assert path in schema["paths"], path
     assert set(schema["paths"]["/api/posts/{post_id}"]) == {"get", "patch"}
+    assert client_for("alice").get("/api/docs").status_code == 200
 
 
 def test_list_endpoints_keep_a_fixed_number_of_queries(
