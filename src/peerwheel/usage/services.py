@@ -71,10 +71,12 @@ class UsageImportReport:
         return 0 if self.dry_run else self.created + self.updated
 
     def summary(self) -> str:
-        would = "would " if self.dry_run else ""
+        create, update = (
+            ("would create", "would update") if self.dry_run else ("created", "updated")
+        )
         lines = [
             f"{self.file} ({self.kind}): read {self.rows_read:,} rows into {self.records:,} "
-            f"records; {would}create {self.created:,}, {would}update {self.updated:,}, "
+            f"records; {create} {self.created:,}, {update} {self.updated:,}, "
             f"unchanged {self.unchanged:,}, skipped {self.skipped:,}."
         ]
         if self.first_week:
@@ -93,8 +95,8 @@ class UsageImportReport:
             lines.append(f"earlier unmatched records now linked to people: {self.relinked:,}")
         if self.people_created or self.people_updated:
             lines.append(
-                f"people from HR attributes: {would}create {self.people_created:,}, "
-                f"{would}update {self.people_updated:,}"
+                f"people from HR attributes: {create} {self.people_created:,}, "
+                f"{update} {self.people_updated:,}"
             )
         lines += [f"{key}: {value}" for key, value in self.details.items()]
         lines += [f"warning: {w}" for w in self.warnings]
