@@ -1,0 +1,67 @@
+"""The demo's survey wave: two thirds answered, and peer influence follows the network."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from peerwheel.demo import demo_build
+from peerwheel.org.models import Person
+from peerwheel.study import demo as study_demo
+from peerwheel.study.analysis import wave_frame, wave_report
+from peerwheel.study.keys import response_locator
+from peerwheel.study.models import Participation, Response, SurveyWave
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_one_closed_wave_that_tells_the_peer_story() -> None:
+    context = demo_build(people=300, seed=42)
+
+    wave = SurveyWave.objects.get()
+    people = Person.objects.count()
+    n = Response.objects.filter(wave=wave).count()
+    report, data = wave_report(wave)
+
+    assert wave.status == SurveyWave.Status.CLOSED and wave.invited == people
+    assert 0.6 <= n / people <= 0.7
+    assert Participation.objects.filter(wave=wave).count() == n
+    assert data.frame["team"].notna().all() and data.frame["department"].notna().all()
+    for outcome in ("heavy_user", "agent_user"):
+        peer = report.effect(outcome, "peer_influence")
+        mandate = report.effect(outcome, "leader_mandate")
+        assert peer.ci_low > 0, outcome  # peer influence matters ...
+        assert mandate.ci_low < 0 < mandate.ci_high, outcome  # ... mandates do not
+    # Each respondent's peer-influence answers follow their exposure in the demo network.
+    exposure = study_demo.peer_exposure(context, study_demo.demo_network(context))
+    node_of = {p.pk: node for node, p in context.people.items()}
+    by_locator = {
+        response_locator(person_id=person_id, wave_id=wave.pk): node_of[person_id]
+        for person_id in Participation.objects.values_list("person_id", flat=True)
+    }
+    pairs = [
+        (
+            exposure[by_locator[r.locator]],
+            np.mean([r.answers[f"peer_influence_{k}"] for k in "1234"]),
+        )
+        for r in Response.objects.filter(wave=wave)
+    ]
+    x, y = np.array(pairs).T
+    assert np.corrcoef(x, y)[0, 1] > 0.4
+    assert len(wave_frame(wave).frame) == n
+
+
+def test_peer_exposure_uses_visible_activity_from_the_database_when_there_is_some(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    context = demo_build(people=60, seed=1)
+    network = study_demo.demo_network(context)
+    visible = np.zeros(context.org.size, dtype=bool)
+    visible[::3] = True
+    monkeypatch.setattr(study_demo, "_visible_from_database", lambda _: visible)
+
+    exposure = study_demo.peer_exposure(context, network)
+
+    adjacency = network.adjacency.toarray()
+    expected = (adjacency * visible[:, None]).sum(axis=0) / adjacency.sum(axis=0)
+    np.testing.assert_allclose(exposure, expected)
