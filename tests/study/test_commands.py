@@ -78,7 +78,7 @@ BAD_INPUTS = [
     ("one_item", "psych_safety_1", ["only one item column", "at least two items"]),
     ("too_few", None, ["Only 20 respondents", "at least 30", "Collect more responses"]),
     ("separation", "department", ["department = Board", "heavy users", "lines 2, 3, 4"]),
-    ("constant", "training", ["training"]),
+    ("constant", "training", ["same value (1.0) for every respondent", "remove the column"]),
 ]
 
 
