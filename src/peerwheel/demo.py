@@ -18,6 +18,7 @@ from peerwheel.hub.demo import hub_demo
 from peerwheel.org.demo import demo_organisation_load
 from peerwheel.org.models import Person
 from peerwheel.study.demo import demo_survey_wave
+from peerwheel.usage.demo import usage_demo
 
 DEMO_PASSWORD = "peerwheel-demo"  # noqa: S105 - a documented password for the local demo only
 
@@ -59,7 +60,7 @@ def _demo_logins(context: DemoContext) -> None:
         context.logins[role] = f"{person.display_name}, {person.job_title}"
 
 
-DEMO_STEPS: list[DemoStep] = [_demo_logins, hub_demo, demo_survey_wave]
+DEMO_STEPS: list[DemoStep] = [_demo_logins, hub_demo, usage_demo, demo_survey_wave]
 
 
 def demo_build(
