@@ -21,6 +21,7 @@ class ImportOptions:
     skip_invalid: bool = False
     mapping: Mapping[str, str] = field(default_factory=dict)
     file_format: str = "auto"
+    channels: tuple[str, ...] = ()  # slack-export: the channels to import
 
 
 class PeerwheelCommand(BaseCommand):

@@ -64,7 +64,7 @@ def import_identity_map(options: ImportOptions) -> str:
 
 
 def import_slack_export(options: ImportOptions) -> str:
-    channels = getattr(options, "channels", ()) or ()
+    channels = options.channels
     if not channels:
         raise CommandError(
             "name the channels to import: --channels ai-tips,ai-questions", returncode=2

@@ -118,3 +118,30 @@ class OrgUsageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.week} {self.tool}: {self.actions}"
+
+
+class ImportedMessage(models.Model):
+    """A chat message already imported into the hub, so importing the export again adds nothing.
+
+    `key` is `<channel id>:<message ts>`; the message became a post or an answer.
+    """
+
+    source = models.CharField(max_length=20, default="slack")
+    key = models.CharField(max_length=200)
+    post = models.ForeignKey(
+        "hub.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    answer = models.ForeignKey(
+        "hub.Answer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    source_import = models.ForeignKey(
+        Import, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="imported_message_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.key}"

@@ -32,6 +32,8 @@ from peerwheel.usage.identities import NO_PERSON, IdentityIndex
 from peerwheel.usage.models import OrgUsageRecord
 from peerwheel.usage.people import people_from_attributes
 from peerwheel.usage.relink import identity_links_write, usage_relink
+from peerwheel.usage.slack import slack_write
+from peerwheel.usage.slack_zip import read_slack_export
 from peerwheel.usage.upsert import records_frame, upsert_usage
 
 ProgressCallback = Callable[[int, int], None]
@@ -208,11 +210,7 @@ def usage_import(
             )
         record.sha256 = _sha256(path)
         if kind == SLACK_EXPORT:
-            from peerwheel.usage.slack import slack_export_import  # the hub is optional
-
-            slack_export_import(
-                path, name=name, channels=channels, report=report, progress=progress, actor=actor
-            )
+            _import_slack(path, tuple(channels), record, report, progress)
         else:
             kind = readers.kind_for(path, kind)
             report.kind = kind
@@ -231,6 +229,39 @@ def usage_import(
         raise UsageImportError(report) from None
     _finish(record, report, Import.Status.DRY_RUN if dry_run else Import.Status.SUCCEEDED)
     return report
+
+
+def _import_slack(
+    path: Path,
+    channels: tuple[str, ...],
+    record: Import,
+    report: UsageImportReport,
+    progress: _Progress,
+) -> None:
+    if not channels:
+        raise UsageFileError(
+            report.file, None, "channels", "name the channels to import, e.g. ai-tips,ai-questions"
+        )
+    export = read_slack_export(path, zip_name=report.file, channels=channels)
+    report.rows_read = len(export.messages)
+    progress(0, len(export.messages), "writing")
+    with transaction.atomic():
+        counts, skipped, warnings = slack_write(export, record=record)
+        if report.dry_run:
+            transaction.set_rollback(True)
+    written = counts["posts"] + counts["questions"] + counts["answers"]
+    report.records = written + counts["unchanged"]
+    report.created, report.unchanged, report.skipped = written, counts["unchanged"], skipped
+    report.details.update(
+        {
+            "channels": ", ".join(channels),
+            "posts": counts["posts"],
+            "questions": counts["questions"],
+            "answers": counts["answers"],
+            "reactions": counts["reactions"],
+        }
+    )
+    report.warnings.extend(warnings)
 
 
 def identity_map_import(

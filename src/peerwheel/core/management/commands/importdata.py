@@ -35,6 +35,10 @@ KINDS: dict[str, tuple[str, Callable[[ImportOptions], str]]] = {
     "chatgpt-enterprise": (USAGE_KINDS["chatgpt-enterprise"], usage_cli.import_chatgpt_enterprise),
     "usage-csv": (USAGE_KINDS["usage-csv"], usage_cli.import_usage_csv),
     "identity-map": (USAGE_KINDS["identity-map"], usage_cli.import_identity_map),
+    "slack-export": (
+        "Slack workspace export (zip): posts, answers and reactions from --channels a,b",
+        usage_cli.import_slack_export,
+    ),
 }
 
 
@@ -69,6 +73,9 @@ class Command(PeerwheelCommand):
         parser.add_argument(
             "--format", choices=["auto", "csv", "scim"], default="auto", help="default: by content"
         )
+        parser.add_argument(
+            "--channels", default="", help="slack-export: the channels to import, e.g. ai-tips,ai-q"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
@@ -80,6 +87,9 @@ class Command(PeerwheelCommand):
             skip_invalid=options["skip_invalid"],
             mapping=_mapping(options["map"]),
             file_format=options["format"],
+            channels=tuple(
+                c.strip().lstrip("#") for c in options["channels"].split(",") if c.strip()
+            ),
         )
         _, run = KINDS[options["kind"]]
         self.stdout.write(run(import_options))
