@@ -107,7 +107,7 @@ def _attach_people(
         )
     )
     by_locator = {response_locator(person_id=p.pk, wave_id=wave.pk): p for p in people}
-    usage = usage_outcomes([p.pk for p in people]) or {}
+    usage = (usage_outcomes([p.pk for p in people]) or {}) if wave.link_usage else {}
     for r in responses:
         person = by_locator.get(str(r["locator"]))
         if person is None:  # the person has left the organisation: no team, no controls

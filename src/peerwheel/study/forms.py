@@ -95,6 +95,11 @@ class WaveCreateForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+    link_usage = forms.BooleanField(
+        label="Take heavy and agent use from usage data where a person has it (else their answers)",
+        required=False,
+        initial=True,
+    )
 
 
 class InstrumentEditForm(forms.Form):

@@ -68,6 +68,11 @@ class SurveyWave(models.Model):
     invited = models.PositiveIntegerField(
         null=True, blank=True, help_text="People asked to answer, for the response rate."
     )
+    link_usage = models.BooleanField(
+        default=True,
+        help_text="Take heavy and agent use from usage data for people who have it; "
+        "otherwise (and for everyone when off) the answers' self-report.",
+    )
     revision = models.PositiveIntegerField(
         default=0, help_text="Bumped by every response write, to refresh the cached analysis."
     )

@@ -139,12 +139,19 @@ def wave_create(
     actor: Actor = None,
     closes: datetime | None = None,
     instrument: InstrumentVersion | None = None,
+    link_usage: bool = True,
 ) -> SurveyWave:
-    """A draft in-app wave on the latest instrument version (or the one given)."""
+    """A draft in-app wave on the latest instrument version (or the one given).
+
+    `link_usage`: the analysis takes heavy and agent use from usage data where a person has it
+    (the default); off, it uses everyone's self-report (say, when usage data cover only some
+    tools).
+    """
     wave = SurveyWave.objects.create(
         name=name.strip() or "Survey wave",
         instrument=instrument or instrument_ensure(),
         closes=closes,
+        link_usage=link_usage,
         created_by=_user(actor),
     )
     audit_record(actor=actor, action="study.wave_create", target=f"wave {wave.pk}", name=wave.name)

@@ -109,7 +109,10 @@ def wave_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Give the wave a name (and a valid closing date, if any).")
         return redirect("study:home")
     wave = services.wave_create(
-        name=form.cleaned_data["name"], closes=form.cleaned_data["closes"], actor=request.user
+        name=form.cleaned_data["name"],
+        closes=form.cleaned_data["closes"],
+        link_usage=form.cleaned_data["link_usage"],
+        actor=request.user,
     )
     messages.success(request, f"{wave.name} is ready as a draft: open it when you are ready.")
     return redirect("study:home")
