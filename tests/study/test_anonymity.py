@@ -192,3 +192,38 @@ def test_the_analysis_frame_carries_no_person_and_links_usage_inside(
     }
     assert set(frame["department"]) == {"Engineering", "Sales"}
     assert set(frame["level"]) == {"Individual contributor"}
+
+
+def test_usage_data_from_the_usage_app_replace_the_self_report(
+    open_wave: SurveyWave, org: dict[str, Person]
+) -> None:
+    from datetime import date, timedelta
+
+    from peerwheel.usage.models import UsageRecord
+
+    _answer_all(org, open_wave)  # alice says daily use and agents; bob says neither
+    monday = date(2025, 3, 3)
+    for person, actions, agents in ((org["alice"], 0, 0), (org["bob"], 30, 2)):
+        UsageRecord.objects.bulk_create(
+            UsageRecord(
+                subject=f"p:{person.pk}",
+                person=person,
+                external_id=person.email,
+                week=monday + timedelta(weeks=k),
+                tool="Copilot",
+                actions=actions,
+                agent_actions=agents,
+            )
+            for k in range(12)
+        )
+
+    data = analysis.wave_frame(open_wave)
+
+    assert data.sources["heavy_user"] == {"usage": 2, "self": 4}
+    assert data.frame["heavy_user"].sum() == 1  # bob (power user), no longer alice
+    assert data.frame["agent_user"].sum() == 1
+    open_wave.link_usage = False
+    open_wave.save()
+    self_only = analysis.wave_frame(open_wave)
+    assert self_only.sources["heavy_user"] == {"usage": 0, "self": 6}
+    assert self_only.frame["heavy_user"].sum() == 1  # alice's own "every working day"
