@@ -17,7 +17,13 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from peerwheel.engine.diffusion import CascadeParams, PeerParams, ThresholdParams, simulate
+from peerwheel.engine.diffusion import (
+    CascadeParams,
+    ModelParams,
+    PeerParams,
+    ThresholdParams,
+    simulate,
+)
 from peerwheel.engine.diffusion.cascade import edge_probabilities
 from peerwheel.engine.networks import Network
 
@@ -309,3 +315,82 @@ def optimised_seeds(
     )
     spread = expected_spread(network, params, runs=runs, steps=steps, rng_seed=rng_seed)
     return celf_seeds(pool, k, spread)
+
+
+# ---- choosing by name ----------------------------------------------------------------------
+
+
+def structural_natural_seeds(network: Network, k: int, *, group: str = "department") -> Seeds:
+    """A stand-in for natural champions when nobody's hub activity is known.
+
+    Natural champions are the colleagues people in their own group already go to, spread across
+    groups. Without activity data we take, group by group (largest first, in turns), the person
+    with the most tie weight inside their own group. Without group labels, the whole network is
+    one group and this is top degree.
+    """
+    _check_k(network, k)
+    return np.sort(_natural_order(network, group)[:k])
+
+
+def _natural_order(network: Network, group: str = "department") -> Seeds:
+    """Every node in the order structural_natural_seeds takes them."""
+    labels = network.groups.get(group)
+    if labels is None:
+        labels = np.zeros(network.n, dtype=str)
+    adj = network.adjacency.tocoo()
+    same = labels[adj.row] == labels[adj.col]
+    within = np.bincount(adj.row[same], weights=adj.data[same], minlength=network.n)
+    names, codes, sizes = np.unique(labels, return_inverse=True, return_counts=True)
+    # within each group, strongest first (ties by position); then the round of each person
+    order = np.lexsort((np.arange(network.n), -within, codes))
+    rank_in_group = np.empty(network.n, dtype=np.int64)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    rank_in_group[order] = np.arange(network.n) - np.repeat(starts, sizes)
+    group_turn = np.empty(names.size, dtype=np.int64)
+    group_turn[np.argsort(-sizes, kind="stable")] = np.arange(names.size)
+    return np.lexsort((group_turn[codes], rank_in_group)).astype(np.int64)
+
+
+def choose_seeds(
+    network: Network,
+    strategy: SeedStrategy | None,
+    k: int,
+    *,
+    params: ModelParams | None = None,
+    natural_ids: Sequence[str] | None = None,
+    appointed_group: tuple[str, Sequence[str]] | None = None,
+    rng_seed: int = 0,
+) -> Seeds:
+    """k champions by strategy; None means no champions (an empty seed set).
+
+    natural: the first k of `natural_ids` (ranked, e.g. by hub reach), topped up from
+    `structural_natural_seeds` when fewer are given. appointed: k drawn at random from
+    `appointed_group` = (group name, values), or from everyone when it is None. optimised
+    needs the model's params (IMM for cascade and threshold, CELF for the peer model).
+    """
+    if strategy is None:
+        return np.empty(0, dtype=np.int64)
+    _check_k(network, k)
+    match strategy:
+        case SeedStrategy.NATURAL:
+            given = natural_seeds(network, list(natural_ids or [])[:k])
+            if given.size >= k:
+                return given
+            fill = _natural_order(network)
+            extra = fill[~np.isin(fill, given)][: k - given.size]
+            return np.sort(np.concatenate([given, extra]))
+        case SeedStrategy.APPOINTED:
+            if appointed_group is None:
+                rng = np.random.default_rng(rng_seed)
+                return np.sort(rng.choice(network.n, size=k, replace=False).astype(np.int64))
+            group, values = appointed_group
+            return appointed_seeds(network, k, group=group, values=values, rng_seed=rng_seed)
+        case SeedStrategy.DEGREE:
+            return degree_seeds(network, k)
+        case SeedStrategy.PAGERANK:
+            return pagerank_seeds(network, k)
+        case SeedStrategy.OPTIMISED:
+            if not isinstance(params, CascadeParams | ThresholdParams | PeerParams):
+                raise ValueError("optimised seeds are for the peer, threshold and cascade models")
+            return optimised_seeds(network, k, params, rng_seed=rng_seed)
+    raise ValueError(f"unknown seed strategy {strategy!r}")
