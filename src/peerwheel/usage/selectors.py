@@ -23,6 +23,7 @@ from django.http import Http404
 from peerwheel.engine.privacy import suppress_counts
 from peerwheel.engine.segments import (
     FOUR_WEEKS,
+    SEGMENT_DTYPE,
     TWELVE_WEEKS,
     MissingWeeks,
     UsageSegment,
@@ -37,11 +38,21 @@ EXPORT_FIELDS = ("person_id", "week", "segment_12w", "segment_4w")
 NO_GROUP = "(not set)"
 
 
-def usage_frame(*, person_id: int | None = None) -> pd.DataFrame:
-    """Every usage record (or one person's), one query: columns subject, person_id,
-    external_id, source_id, week (datetime64), tool, actions, agent_actions."""
+def _week_days_sql() -> str:
+    """The week as whole days since 1970-01-01 (no per-row date parsing in Python)."""
+    if connection.vendor == "postgresql":
+        return "(week - DATE '1970-01-01')"
+    return "CAST(julianday(week) - 2440587.5 AS INTEGER)"
+
+
+def usage_frame(*, person_id: int | None = None, with_tool: bool = False) -> pd.DataFrame:
+    """Every usage record (or one person's), one query: columns subject (an integer: the person
+    id, or minus a number per unmatched external id), person_id, external_id, source_id, week
+    (datetime64), actions, agent_actions (and tool, when asked)."""
     table = UsageRecord._meta.db_table
-    names = "subject, person_id, external_id, source_id, week, tool, actions, agent_actions"
+    columns = ["person_id", "external_id", "source_id", "week", "actions"]
+    columns += ["agent_actions", *(["tool"] if with_tool else [])]
+    names = ", ".join(_week_days_sql() if c == "week" else c for c in columns)
     sql = f"SELECT {names} FROM {table}"  # noqa: S608 - our own names; values are parameters
     params: list[int] = []
     if person_id is not None:
@@ -50,24 +61,18 @@ def usage_frame(*, person_id: int | None = None) -> pd.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    columns = [
-        "subject",
-        "person_id",
-        "external_id",
-        "source_id",
-        "week",
-        "tool",
-        "actions",
-        "agent_actions",
-    ]
     frame = pd.DataFrame.from_records(rows, columns=columns)
-    if frame.empty:
-        frame["week"] = pd.Series([], dtype="datetime64[ns]")
-        return frame
-    codes, weeks = pd.factorize(frame["week"])
-    frame["week"] = pd.to_datetime(pd.Series(weeks).astype(str)).to_numpy()[codes]
+    days = frame["week"].to_numpy(dtype=np.int64) if len(frame) else np.zeros(0, np.int64)
+    frame["week"] = days.astype("datetime64[D]").astype("datetime64[ns]")
     frame["actions"] = frame["actions"].astype(np.int64)
     frame["agent_actions"] = frame["agent_actions"].astype(np.int64)
+    person = frame["person_id"].to_numpy(dtype=np.float64, na_value=np.nan)
+    unmatched = np.isnan(person)
+    subject = np.where(unmatched, 0, np.nan_to_num(person)).astype(np.int64)
+    if unmatched.any():
+        codes, _ = pd.factorize(frame["external_id"].to_numpy()[unmatched])
+        subject[unmatched] = -1 - codes
+    frame.insert(0, "subject", subject)
     return frame
 
 
@@ -90,7 +95,9 @@ def segments_for(
         short = usage_segments(
             frame, person="subject", missing_weeks=MissingWeeks.ZERO, until=until, rule=FOUR_WEEKS
         )
-        result["segment_4w"] = short["segment"].to_numpy()
+        result["segment_4w"] = pd.Categorical.from_codes(
+            short["segment"].cat.codes.to_numpy(), dtype=SEGMENT_DTYPE
+        )
     return result
 
 
@@ -101,13 +108,12 @@ def segments_all(*, four_weeks: bool = False) -> pd.DataFrame:
     result = segments_for(frame, four_weeks=four_weeks)
     if result.empty:
         return result.assign(person_id=pd.Series(dtype="Int64"), external_id=pd.Series(dtype=str))
-    ids = (
-        frame.sort_values("source_id", kind="stable", na_position="first")
-        .drop_duplicates("subject", keep="last")
-        .set_index("subject")
-    )
-    result["person_id"] = ids["person_id"].reindex(result["person"]).to_numpy()
-    result["external_id"] = ids["external_id"].reindex(result["person"]).to_numpy()
+    # The id each subject's latest import used (its records are otherwise identical).
+    order = np.argsort(frame["source_id"].fillna(0).to_numpy(), kind="stable")
+    ids = frame.iloc[order].drop_duplicates("subject", keep="last").set_index("subject")
+    at = ids.index.get_indexer(result["person"])
+    result["person_id"] = ids["person_id"].to_numpy()[at]
+    result["external_id"] = ids["external_id"].to_numpy()[at]
     return result
 
 
@@ -115,13 +121,15 @@ def segments_export_frame() -> pd.DataFrame:
     """`person_id, week, segment_12w, segment_4w`: the id the import used, the ISO date, and
     Viva Insights' labels ("Power User", ..., "Non-user")."""
     result = segments_all(four_weeks=True)
-    labels = {segment: segment.label for segment in UsageSegment}
+    labels = np.array([segment.label for segment in SEGMENT_DTYPE.categories], dtype=object)
+    weeks, week_codes = np.unique(result["week"].to_numpy(), return_inverse=True)
+    iso = pd.DatetimeIndex(weeks).strftime("%Y-%m-%d").to_numpy(dtype=object)
     return pd.DataFrame(
         {
             "person_id": result["external_id"].to_numpy(),
-            "week": pd.to_datetime(result["week"]).dt.strftime("%Y-%m-%d").to_numpy(),
-            "segment_12w": result["segment"].map(labels).astype(str).to_numpy(),
-            "segment_4w": result["segment_4w"].map(labels).astype(str).to_numpy(),
+            "week": iso[week_codes],
+            "segment_12w": labels[result["segment"].cat.codes.to_numpy()],
+            "segment_4w": labels[result["segment_4w"].cat.codes.to_numpy()],
         },
         columns=list(EXPORT_FIELDS),
     )
@@ -155,7 +163,7 @@ def person_usage_for_viewer(person_id: int, viewer: User | AnonymousUser) -> Per
 
 
 def _person_usage(person: Person) -> PersonUsage:
-    frame = usage_frame(person_id=person.pk)
+    frame = usage_frame(person_id=person.pk, with_tool=True)
     if frame.empty:
         empty = pd.DataFrame(columns=["week", "tool", "actions", "agent_actions"])
         return PersonUsage(person, empty, pd.DataFrame(), None, None, False, [])

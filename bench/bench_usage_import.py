@@ -1,0 +1,160 @@
+"""Import 1,000,000 person-week rows through the app, then segment them from the database.
+
+    .venv/bin/python bench/bench_usage_import.py [--rows 1000000] [--seed 42]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/peerwheel_bench \
+        .venv/bin/python bench/bench_usage_import.py
+
+SQLite by default (a fresh file in a temporary folder); with DATABASE_URL, that database (it is
+migrated, and its usage tables and people are emptied first: use a scratch database). The same
+generic usage CSV as bench_segments.py (20,000 people x 50 weeks, every person matched by email).
+Measured in the same run:
+
+  pandas.read_csv of the file (no checks)                       the peer for the import
+  usage_import("usage-csv"): parse + validate + match + bulk upsert in one transaction, fresh
+  usage_import again (the same file: compared, nothing written)
+  segments from the database (one query + 12w and 4w segments)  vs
+  vivainsights.identify_usage_segments (12w + 4w) on the same rows: labels must be identical
+  bulk_create(update_conflicts=True) of 100,000 rows, for scale (why the upsert is raw SQL)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def timed(label: str, func: Callable[[], T], repeat: int = 1) -> tuple[float, T]:
+    best = float("inf")
+    result: T | None = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        best = min(best, time.perf_counter() - start)
+    print(f"  {label:<62} {best:8.3f} s")
+    assert result is not None
+    return best, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="pw-bench-import-"))
+    os.environ.setdefault("PEERWHEEL_HOME", str(folder))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder / 'bench.sqlite3'}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerwheel.settings")
+    import django
+
+    django.setup()
+    import pandas as pd
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from peerwheel.org.models import Person
+    from peerwheel.usage.models import UsageRecord
+    from peerwheel.usage.selectors import segments_export_frame
+    from peerwheel.usage.services import usage_import
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_segments import write_usage
+
+    call_command("migrate", verbosity=0)
+    UsageRecord.objects.all().delete()
+    Person.objects.all().delete()
+    print(
+        f"bench_usage_import: {args.rows:,} rows, seed {args.seed}, {connection.vendor} "
+        f"{connection.Database.sqlite_version if connection.vendor == 'sqlite' else ''}, "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
+    )
+    path = folder / "usage.csv"
+    write_usage(path, args.rows, args.seed)
+    print(f"  file: {path.stat().st_size / 1e6:.1f} MB")
+    emails = pd.read_csv(path, usecols=["person"])["person"].unique()
+    Person.objects.bulk_create(
+        [Person(employee_id=f"E{i:06d}", email=e) for i, e in enumerate(emails)], batch_size=5000
+    )
+
+    t_pandas, _ = timed("pandas.read_csv", lambda: pd.read_csv(path), repeat=3)
+    t_import, report = timed(
+        "usage_import usage-csv (parse, match, upsert), empty table",
+        lambda: usage_import("usage-csv", path),
+    )
+    assert report.created == args.rows and report.unmatched_ids == 0, report.summary()
+    t_again, again = timed(
+        "usage_import again, same file (nothing changes)", lambda: usage_import("usage-csv", path)
+    )
+    assert again.created == again.updated == 0 and again.unchanged == args.rows
+
+    t_ours, ours = timed("segments from the database (query + 12w + 4w)", segments_export_frame)
+
+    import vivainsights as vi  # the peer is imported only when it is measured
+
+    raw = pd.read_csv(path)
+    viva_input = pd.DataFrame(
+        {
+            "PersonId": raw["person"],
+            "MetricDate": pd.to_datetime(raw["week"]),
+            "x": raw["actions"],
+        }
+    )
+    t_viva, viva = timed(
+        "vivainsights.identify_usage_segments (12w + 4w)",
+        lambda: vi.identify_usage_segments(viva_input.copy(), metric="x", version="12w"),
+    )
+    viva = viva.sort_values(["PersonId", "MetricDate"]).reset_index(drop=True)
+    ours = ours.sort_values(["person_id", "week"]).reset_index(drop=True)
+    assert (ours["person_id"].to_numpy() == viva["PersonId"].to_numpy()).all()
+    assert (ours["week"].to_numpy() == viva["MetricDate"].dt.strftime("%Y-%m-%d").to_numpy()).all()
+    for mine, theirs in (("segment_12w", "UsageSegments_12w"), ("segment_4w", "UsageSegments_4w")):
+        mismatches = int((ours[mine].to_numpy() != viva[theirs].to_numpy()).sum())
+        assert mismatches == 0, f"{mine}: {mismatches} labels differ from vivainsights"
+    print(f"  labels identical to vivainsights (12w and 4w): {len(ours):,} person-weeks")
+
+    sample = min(100_000, args.rows)
+    people = dict(Person.objects.values_list("email", "id"))
+    objects = [
+        UsageRecord(
+            subject=f"p:{people[p]}",
+            person_id=people[p],
+            external_id=p,
+            week=w,
+            tool=t + " (orm)",
+            actions=int(a),
+        )
+        for p, w, t, a in raw.head(sample).itertuples(index=False, name=None)
+    ]
+
+    def orm_upsert() -> int:
+        with transaction.atomic():
+            UsageRecord.objects.bulk_create(
+                objects,
+                update_conflicts=True,
+                unique_fields=["subject", "week", "tool"],
+                update_fields=["actions", "agent_actions", "active_days", "source"],
+                batch_size=2000,
+            )
+        return len(objects)
+
+    t_orm, _ = timed(f"bulk_create(update_conflicts=True), {sample:,} rows", orm_upsert)
+    print(f"  import / pandas.read_csv                 = {t_import / t_pandas:6.2f}x")
+    print(f"  re-import / pandas.read_csv              = {t_again / t_pandas:6.2f}x")
+    print(f"  vivainsights / peerwheel (from the DB)   = {t_viva / t_ours:6.1f}x  (target >= 20x)")
+    per_row_orm = t_orm / sample
+    print(
+        f"  ORM bulk_create upsert, extrapolated to {args.rows:,} rows: "
+        f"{per_row_orm * args.rows:6.1f} s (whole import above: {t_import:.1f} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
