@@ -18,6 +18,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("import", "Import a file: people (HR CSV or SCIM JSON), survey (responses CSV)"),
     ("export", "Export data: people (CSV or JSON)"),
     ("study", "The peer-influence study: 'study analyze PATH' reports effects per SD"),
+    ("simulate", "Simulate a rollout on a network; 'simulate compare' sets strategies side by side"),
     ("check", "Check the installation (add --deploy for production settings)"),
 )
 ALIASES = {"import": "importdata", "export": "exportdata"}

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "peerwheel.hub",
     "peerwheel.usage",
     "peerwheel.study",
+    "peerwheel.simulate",
 ]
 
 MIDDLEWARE = [
@@ -195,3 +196,5 @@ PEERWHEEL_FEED_HALF_LIFE_DAYS = envfloat("PEERWHEEL_FEED_HALF_LIFE_DAYS", 7.0, m
 PEERWHEEL_GUARDRAILS_PERSONAL_DATA = envchoice(
     "PEERWHEEL_GUARDRAILS_PERSONAL_DATA", "warn", ("warn", "block", "off")
 )
+# A Dask scheduler (tcp://HOST:PORT) for simulation sweeps; empty: local processes.
+PEERWHEEL_DASK_SCHEDULER = envstr("PEERWHEEL_DASK_SCHEDULER", "")

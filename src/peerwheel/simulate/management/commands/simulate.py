@@ -1,0 +1,65 @@
+"""`peerwheel simulate [run|compare] ...`: see `peerwheel simulate --help` and docs/simulate.md."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandParser
+from tqdm import tqdm
+
+from peerwheel.core.commands import PeerwheelCommand, bar_callback
+from peerwheel.simulate import cli
+
+
+class Command(PeerwheelCommand):
+    help = (
+        "Simulate adoption on a network: one model run, or 'compare' strategies side by side "
+        "(a sweep over scenarios, rng seeds and strategies, locally or on a Dask cluster)."
+    )
+    public_name = "simulate"
+    requires_system_checks: list[str] = []  # a file graph must work without any database
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        cli.add_arguments(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for warning in _warnings_first(options):
+            self.stderr.write(warning)
+        if options["action"] == "compare":
+            options["cluster"] = options["cluster"] or settings.PEERWHEEL_DASK_SCHEDULER
+            bar = tqdm(desc="simulating", unit="task", file=sys.stderr, leave=False)
+            try:
+                comparison = cli.compare(options, on_done=bar_callback(bar))
+            finally:
+                bar.close()
+            for warning in comparison.graph.warnings:
+                self.stderr.write(f"warning: {warning}")
+            if options["out"]:
+                cli.write_chart(comparison, options["out"])
+            self.stdout.write(
+                cli.comparison_json(comparison)
+                if options["json"]
+                else cli.comparison_table(comparison)
+            )
+            if options["out"] and not options["json"]:
+                self.stdout.write(f"chart written to {options['out']}")
+            return
+        bar = tqdm(desc="simulating", file=sys.stderr, leave=False)
+        try:
+            result = cli.run_one(options, on_step=bar_callback(bar))
+        finally:
+            bar.close()
+        for warning in result["graph"]["warnings"]:
+            self.stderr.write(f"warning: {warning}")
+        self.stdout.write(cli.to_json(result) if options["json"] else cli.run_text(result))
+
+
+def _warnings_first(options: dict[str, Any]) -> list[str]:
+    """Options that do nothing for the chosen model, said up front."""
+    model = options["model"]
+    out = []
+    if model != "peer" and options["preset"]:
+        out.append(f"warning: presets are peer-model scenarios; ignored for --model {model}")
+    return out

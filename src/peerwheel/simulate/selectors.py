@@ -1,0 +1,107 @@
+"""Reads for simulations: the organisation as the engine's network, natural champions, runs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from django.db.models import Count, F, QuerySet
+from django.utils import timezone
+
+from peerwheel.engine.networks import Network, org_network
+from peerwheel.org.models import Person, Tie
+from peerwheel.simulate.models import SimulationRun
+
+NO_GROUP = "(none)"
+NATURAL_WINDOW_WEEKS = 12
+
+
+class EmptyOrganisationError(ValueError):
+    """There are no people to simulate."""
+
+
+def org_people_frame() -> pd.DataFrame:
+    """One row per person in the columns `engine.networks.org_network` wants (one query)."""
+    rows = Person.objects.order_by("employee_id").values_list(
+        "employee_id",
+        "team_id",
+        "manager__employee_id",
+        "role_family",
+        "site__name",
+        "department__name",
+    )
+    frame = pd.DataFrame(
+        list(rows),
+        columns=["employee_id", "team", "manager_id", "role_family", "site", "department"],
+        dtype=object,
+    )
+    frame["role_family"] = frame["role_family"].replace("", None)
+    return frame
+
+
+def organisation_network() -> Network:
+    """The organisation's tie network: org-chart ties (team, manager, role family, site) plus
+    every imported collaboration tie (org.Tie), weights added. Two queries."""
+    people = org_people_frame()
+    if people.empty:
+        raise EmptyOrganisationError(
+            "there are no people yet: import them first (peerwheel import people PATH)"
+        )
+    network = org_network_from_frame(people)
+    position = network.index
+    ties = Tie.objects.values_list("person_a__employee_id", "person_b__employee_id", "weight")
+    a, b, w = [], [], []
+    for source, target, weight in ties.iterator(chunk_size=5000):
+        a.append(position[source])
+        b.append(position[target])
+        w.append(float(weight))
+    if a:
+        n = network.n
+        extra = sp.coo_array((w, (a, b)), shape=(n, n)).tocsr()
+        total = sp.csr_array(network.adjacency + extra + extra.T)
+        total.sort_indices()
+        network = Network(
+            adjacency=total, node_ids=network.node_ids, groups=network.groups, directed=False
+        )
+    return network
+
+
+def org_network_from_frame(people: pd.DataFrame) -> Network:
+    """org_network with readable labels for people without a department or site."""
+    network = org_network(people)
+    return network.with_groups(
+        department=people["department"].fillna(NO_GROUP).astype(str).to_numpy(),
+        site=people["site"].fillna(NO_GROUP).astype(str).to_numpy(),
+    )
+
+
+def natural_champion_ids(*, limit: int = 200, weeks: int = NATURAL_WINDOW_WEEKS) -> list[str]:
+    """Employee ids ranked by hub reach over the last `weeks`: distinct colleagues who tried,
+    commented on or reacted to their posts, or whose questions they answered. Events about
+    anonymous posts never count (they would reveal an author). Empty without hub activity."""
+    from peerwheel.hub.models import InfluenceEvent
+
+    since = timezone.now() - timedelta(weeks=weeks)
+    rows = (
+        InfluenceEvent.objects.filter(created__gte=since, anonymous_post=False)
+        .exclude(source=F("target"))
+        .values("source__employee_id")
+        .annotate(reach=Count("target", distinct=True))
+        .order_by("-reach", "source__employee_id")[:limit]
+    )
+    return [row["source__employee_id"] for row in rows]
+
+
+def department_names(network: Network) -> list[str]:
+    labels = network.groups.get("department")
+    return [] if labels is None else sorted({str(x) for x in np.unique(labels)} - {NO_GROUP})
+
+
+def run_history(*, limit: int = 30) -> QuerySet[SimulationRun]:
+    return SimulationRun.objects.select_related("created_by")[:limit]
+
+
+def run_get(run_id: int) -> SimulationRun:
+    return SimulationRun.objects.select_related("created_by").get(pk=run_id)
