@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -38,11 +37,8 @@ def test_the_demo_hub_is_realistic_and_timed_by_adoption(org_frame: object) -> N
     people = demo_organisation_load(org_frame)  # type: ignore[arg-type]
     context = DemoContext(org=org_frame, people=people, seed=7)  # type: ignore[arg-type]
 
-    started = time.perf_counter()
     hub_demo(context)
-    elapsed = time.perf_counter() - started
 
-    assert elapsed < 8.0
     kinds = Counter(Post.objects.values_list("kind", flat=True))
     assert set(kinds) == {"win", "prompt", "fail", "tip", "question"}
     stages = set(Post.objects.filter(kind="question").values_list("question_stage", flat=True))

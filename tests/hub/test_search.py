@@ -140,3 +140,17 @@ def test_the_database_has_its_search_machinery(db: None) -> None:
         else:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'hub_post_fts'")
             assert "fts5" in cursor.fetchone()[0].lower()
+
+
+def test_a_broad_query_ranks_the_newest_matches_and_counts_them_all(
+    publish: Callable[..., Post], cast: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("peerwheel.hub.search.RANKED_MATCHES", 2)
+    publish("alice", title="Invoices, the oldest", days_ago=3)
+    publish("bob", title="Two", body="about invoices", days_ago=2)
+    publish("carol", title="Three", body="about invoices", days_ago=1)
+
+    page = search_posts(hub_viewer(cast["erin"]), q="invoices")
+
+    assert page.count == 3
+    assert [p.title for p in page.items] == ["Three", "Two"]

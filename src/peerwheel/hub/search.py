@@ -5,7 +5,8 @@ Query language (web-search style, on both databases): every word must appear (En
 accepts either, and a leading `-` excludes a word. Common English words (the, to, how...) are
 ignored, as PostgreSQL's English configuration does. A query with nothing left to look for finds
 nothing. Ranking: matches in the title count most, then the prompt text, then the body; ties go
-to the newer post.
+to the newer post. When more than RANKED_MATCHES (1,000) posts match, the newest 1,000 are
+ranked (the count still says how many matched).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 
 from peerwheel.hub.models import Post
 
@@ -34,6 +36,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Column weights: title, prompt text, body (bm25 on SQLite; D, C, B, A weights on PostgreSQL).
 SQLITE_BM25 = "bm25(hub_post_fts, 10.0, 4.0, 1.0)"
 POSTGRES_WEIGHTS = [0.1, 0.1, 0.4, 1.0]
+RANKED_MATCHES = 1_000
 
 
 @dataclass(frozen=True)
@@ -83,24 +86,49 @@ def fts5_expression(parsed: ParsedQuery) -> str:
     return expression
 
 
-def search_queryset(base: QuerySet[Post], q: str) -> QuerySet[Post]:
-    """`base` narrowed to the posts matching `q`, best first (an empty queryset if none can)."""
+@dataclass(frozen=True)
+class SearchResults:
+    """`matches`: every post that matches (to count); `ranked`: the newest RANKED_MATCHES of
+    them, best first (to show)."""
+
+    matches: QuerySet[Post]
+    ranked: QuerySet[Post]
+
+
+def search_queryset(base: QuerySet[Post], q: str) -> SearchResults:
+    """The posts of `base` that match `q`; empty querysets when nothing can match.
+
+    Ranking costs far more than matching (PostgreSQL's ts_rank reads every matched vector), so
+    only the newest RANKED_MATCHES matches are ranked: a query matching more than that shows
+    the best of the newest ones, on both databases alike.
+    """
     parsed = parse_query(q)
     if parsed.empty:
-        return base.none()
+        return SearchResults(base.none(), base.none())
     if connection.vendor == "postgresql":
         query = SearchQuery(q, config="english", search_type="websearch")
-        return (
-            base.filter(search_vector=query)
+        matches = base.filter(search_vector=query)
+        newest = matches.order_by("-created", "-id").values("id")[:RANKED_MATCHES]
+        ranked = (
+            Post.objects.filter(id__in=newest)
             .annotate(rank=SearchRank(F("search_vector"), query, weights=POSTGRES_WEIGHTS))
             .order_by("-rank", "-created", "-id")
         )
+        return SearchResults(matches, ranked)
     if connection.vendor == "sqlite":
-        return base.extra(  # noqa: S610 - constant SQL; the user's query is a bound parameter
+        expression = fts5_expression(parsed)
+        matches = base.filter(
+            id__in=RawSQL(
+                "SELECT rowid FROM hub_post_fts WHERE hub_post_fts MATCH %s", [expression]
+            )
+        )
+        newest = matches.order_by("-created", "-id").values("id")[:RANKED_MATCHES]
+        ranked = Post.objects.filter(id__in=newest).extra(  # noqa: S610 - constant SQL; the query is a bound parameter
             tables=["hub_post_fts"],
             where=["hub_post_fts.rowid = hub_post.id", "hub_post_fts MATCH %s"],
-            params=[fts5_expression(parsed)],
+            params=[expression],
             select={"rank": SQLITE_BM25},
             order_by=["rank", "-created", "-id"],
         )
+        return SearchResults(matches, ranked)
     raise NotImplementedError(f"search is not available on {connection.vendor}")

@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, Exists, F, IntegerField, Min, OuterRef, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from peerwheel.accounts.permissions import has_capability
@@ -181,30 +191,42 @@ def _page_numbers(page: int, per_page: int) -> tuple[int, int]:
     return page, per_page
 
 
+def _view(post: Post, viewer: Viewer, *, curated: bool = False) -> PostView:
+    reuse = {}
+    if curated and viewer.can_curate:
+        reuse = {
+            "tried": post.tried_count,
+            "teams": post.teams_reached,
+            "adaptations": post.adaptation_count,
+        }
+    return post_view(post, viewer.person_id, reuse=reuse)
+
+
 def _views(posts: QuerySet[Post], viewer: Viewer, *, curated: bool = False) -> tuple[PostView, ...]:
-    me = viewer.person_id
-    items = []
-    for post in posts.select_related(*POST_RELATED):
-        reuse = {}
-        if curated and viewer.can_curate:
-            reuse = {
-                "tried": post.tried_count,
-                "teams": post.teams_reached,
-                "adaptations": post.adaptation_count,
-            }
-        items.append(post_view(post, me, reuse=reuse))
-    return tuple(items)
+    return tuple(
+        _view(post, viewer, curated=curated) for post in posts.select_related(*POST_RELATED)
+    )
 
 
 def _paginate(
-    ordered: QuerySet[Post], viewer: Viewer, page: int, per_page: int, *, curated: bool = False
+    ordered: QuerySet[Post],
+    viewer: Viewer,
+    page: int,
+    per_page: int,
+    *,
+    curated: bool = False,
+    counted: QuerySet[Post] | None = None,
 ) -> PostPage:
+    """One page: the count (of `counted`, else of `ordered`), the page's ids in order, then the
+    page's posts with their authors in one query."""
     page, per_page = _page_numbers(page, per_page)
-    count = ordered.count()
     start = (page - 1) * per_page
-    items = (
-        _views(ordered[start : start + per_page], viewer, curated=curated) if start < count else ()
-    )
+    count = (counted if counted is not None else ordered).count()
+    if start >= count:
+        return PostPage(items=(), count=count, page=page, per_page=per_page)
+    ids = [row[0] for row in ordered.values_list("id")[start : start + per_page]]
+    by_id = Post.objects.select_related(*POST_RELATED).in_bulk(ids)
+    items = tuple(_view(by_id[i], viewer, curated=curated) for i in ids if i in by_id)
     return PostPage(items=items, count=count, page=page, per_page=per_page)
 
 
@@ -226,8 +248,10 @@ def search_posts(
     q = (q or "").strip()
     if len(q) > 200:
         raise HubInputError("The search is longer than 200 characters; shorten it.", field="q")
-    ordered = search_queryset(posts, q) if q else posts.order_by("-created", "-id")
-    return _paginate(ordered, viewer, page, per_page)
+    if not q:
+        return _paginate(posts.order_by("-created", "-id"), viewer, page, per_page)
+    results = search_queryset(posts, q)
+    return _paginate(results.ranked, viewer, page, per_page, counted=results.matches)
 
 
 def feed_for_person(
