@@ -24,7 +24,10 @@ def _pct(value: float | None) -> str:
 def report_context(study: StudyReport, data: WaveData) -> dict[str, Any]:
     d = study.to_dict()
     figure = forest_plot_figure(study)
-    figure.update_layout(height=120 + 60 * len(study.constructs))
+    figure.update_layout(
+        height=160 + 60 * len(study.constructs),
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
     rows = forest_plot_data(study)
     effects = [
         {
