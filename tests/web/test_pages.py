@@ -49,9 +49,10 @@ def test_unbuilt_sections_say_so_and_check_permissions(
     client_for: Callable[[str], Client],
 ) -> None:
     assert "Not built yet" in client_for("alice").get("/s/program/").content.decode()
-    assert client_for("alice").get("/s/insights/").status_code == 403
-    assert client_for("carol").get("/s/insights/").status_code == 200
+    assert client_for("charlie").get("/s/program/").status_code == 403
     assert client_for("carol").get("/s/nowhere/").status_code == 404
+    # A built section has its own page, so its placeholder address no longer exists.
+    assert client_for("carol").get("/s/hub/").status_code == 404
 
 
 def test_plotly_and_htmx_are_served_locally(client_for: Callable[[str], Client]) -> None:
