@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import CommandParser
 from tqdm import tqdm
 
-from peerwheel.core.commands import PeerwheelCommand, bar_callback
+from peerwheel.core.commands import PeerwheelCommand
 from peerwheel.simulate import cli
 
 
@@ -29,9 +29,9 @@ class Command(PeerwheelCommand):
             self.stderr.write(warning)
         if options["action"] == "compare":
             options["cluster"] = options["cluster"] or settings.PEERWHEEL_DASK_SCHEDULER
-            bar = tqdm(desc="simulating", unit="task", file=sys.stderr, leave=False)
+            bar = _LazyBar(unit="task")
             try:
-                comparison = cli.compare(options, on_done=bar_callback(bar))
+                comparison = cli.compare(options, on_done=bar)
             finally:
                 bar.close()
             for warning in comparison.graph.warnings:
@@ -46,9 +46,9 @@ class Command(PeerwheelCommand):
             if options["out"] and not options["json"]:
                 self.stdout.write(f"chart written to {options['out']}")
             return
-        bar = tqdm(desc="simulating", file=sys.stderr, leave=False)
+        bar = _LazyBar(unit="step")
         try:
-            result = cli.run_one(options, on_step=bar_callback(bar))
+            result = cli.run_one(options, on_step=bar)
         finally:
             bar.close()
         for warning in result["graph"]["warnings"]:
@@ -63,3 +63,23 @@ def _warnings_first(options: dict[str, Any]) -> list[str]:
     if model != "peer" and options["preset"]:
         out.append(f"warning: presets are peer-model scenarios; ignored for --model {model}")
     return out
+
+
+class _LazyBar:
+    """A progress bar on stderr that appears with the first progress report, so a bad input
+    is reported alone."""
+
+    def __init__(self, *, unit: str) -> None:
+        self.unit = unit
+        self.bar: tqdm | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = tqdm(desc="simulating", unit=self.unit, file=sys.stderr, leave=False)
+        self.bar.total = total
+        self.bar.n = done
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
