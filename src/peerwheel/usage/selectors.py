@@ -45,19 +45,7 @@ def _week_days_sql() -> str:
     return "CAST(julianday(week) - 2440587.5 AS INTEGER)"
 
 
-def usage_frame(*, person_id: int | None = None, with_tool: bool = False) -> pd.DataFrame:
-    """Every usage record (or one person's), one query: columns subject (an integer: the person
-    id, or minus a number per unmatched external id), person_id, external_id, source_id, week
-    (datetime64), actions, agent_actions (and tool, when asked)."""
-    table = UsageRecord._meta.db_table
-    columns = ["person_id", "external_id", "source_id", "week", "actions"]
-    columns += ["agent_actions", *(["tool"] if with_tool else [])]
-    names = ", ".join(_week_days_sql() if c == "week" else c for c in columns)
-    sql = f"SELECT {names} FROM {table}"  # noqa: S608 - our own names; values are parameters
-    params: list[int] = []
-    if person_id is not None:
-        sql += " WHERE person_id = %s"
-        params.append(person_id)
+def _fetch(sql: str, params: list[int], columns: list[str]) -> pd.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -66,14 +54,58 @@ def usage_frame(*, person_id: int | None = None, with_tool: bool = False) -> pd.
     frame["week"] = days.astype("datetime64[D]").astype("datetime64[ns]")
     frame["actions"] = frame["actions"].astype(np.int64)
     frame["agent_actions"] = frame["agent_actions"].astype(np.int64)
-    person = frame["person_id"].to_numpy(dtype=np.float64, na_value=np.nan)
-    unmatched = np.isnan(person)
-    subject = np.where(unmatched, 0, np.nan_to_num(person)).astype(np.int64)
-    if unmatched.any():
-        codes, _ = pd.factorize(frame["external_id"].to_numpy()[unmatched])
-        subject[unmatched] = -1 - codes
-    frame.insert(0, "subject", subject)
     return frame
+
+
+def usage_frame(*, person_id: int | None = None, with_tool: bool = False) -> pd.DataFrame:
+    """Every usage record (or one person's): columns subject (an integer: the person id, or
+    minus a number per unmatched external id), person_id (NaN when unmatched), external_id
+    (unmatched rows only), week (datetime64), actions, agent_actions (and tool, when asked).
+
+    Matched records are read as integers only (fast); unmatched ones with their external id.
+    """
+    table = UsageRecord._meta.db_table
+    values = [_week_days_sql(), "actions", "agent_actions", *(["tool"] if with_tool else [])]
+    columns = ["week", "actions", "agent_actions", *(["tool"] if with_tool else [])]
+    select = ", ".join(values)
+    where, params = "person_id IS NOT NULL", []
+    if person_id is not None:
+        where, params = "person_id = %s", [person_id]
+    matched = _fetch(
+        f"SELECT person_id, {select} FROM {table} WHERE {where}",  # noqa: S608 - our names
+        params,
+        ["person_id", *columns],
+    )
+    matched.insert(0, "subject", matched["person_id"].to_numpy(dtype=np.int64))
+    matched["external_id"] = None
+    if person_id is not None:
+        return matched
+    unmatched = _fetch(
+        f"SELECT external_id, {select} FROM {table} WHERE person_id IS NULL",  # noqa: S608
+        [],
+        ["external_id", *columns],
+    )
+    if unmatched.empty:
+        return matched
+    codes, _ = pd.factorize(unmatched["external_id"])
+    unmatched.insert(0, "subject", -1 - codes.astype(np.int64))
+    unmatched["person_id"] = np.nan
+    return pd.concat([matched, unmatched[matched.columns]], ignore_index=True)
+
+
+def _matched_external_ids() -> pd.Series:
+    """Person id → the external id that person's latest import used."""
+    table = UsageRecord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT person_id, external_id, source_id FROM {table} "  # noqa: S608
+            "WHERE person_id IS NOT NULL"
+        )
+        rows = cursor.fetchall()
+    ids = pd.DataFrame.from_records(rows, columns=["person_id", "external_id", "source_id"])
+    ids["source_id"] = ids["source_id"].fillna(0)
+    ids = ids.sort_values(["source_id", "external_id"], kind="stable")
+    return ids.drop_duplicates("person_id", keep="last").set_index("person_id")["external_id"]
 
 
 def latest_week() -> date | None:
@@ -108,12 +140,18 @@ def segments_all(*, four_weeks: bool = False) -> pd.DataFrame:
     result = segments_for(frame, four_weeks=four_weeks)
     if result.empty:
         return result.assign(person_id=pd.Series(dtype="Int64"), external_id=pd.Series(dtype=str))
-    # The id each subject's latest import used (its records are otherwise identical).
-    order = np.argsort(frame["source_id"].fillna(0).to_numpy(), kind="stable")
-    ids = frame.iloc[order].drop_duplicates("subject", keep="last").set_index("subject")
-    at = ids.index.get_indexer(result["person"])
-    result["person_id"] = ids["person_id"].to_numpy()[at]
-    result["external_id"] = ids["external_id"].to_numpy()[at]
+    # Subjects: person ids (>= 1) or negative codes of unmatched ids.
+    subject = result["person"].to_numpy(dtype=np.int64)
+    is_person = subject > 0
+    result["person_id"] = np.where(is_person, subject, np.nan)
+    external = np.empty(len(result), dtype=object)
+    if is_person.any():
+        ids = _matched_external_ids()
+        external[is_person] = ids.reindex(subject[is_person]).to_numpy()
+    if (~is_person).any():
+        unmatched = frame[frame["subject"] < 0].drop_duplicates("subject").set_index("subject")
+        external[~is_person] = unmatched["external_id"].reindex(subject[~is_person]).to_numpy()
+    result["external_id"] = external
     return result
 
 

@@ -102,6 +102,9 @@ def _upsert_sqlite(table: str, rows: pd.DataFrame, keep_existing: bool) -> int:
         f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "  # noqa: S608
         + _conflict_clause(table, keep_existing, "IS NOT")
     )
+    # Keyed order makes the unique index an append, and a large page cache keeps a million-row
+    # import off the disk until it commits (this connection only).
+    rows = rows.sort_values(["subject", "week", "tool"], kind="stable")
     columns = []
     for name in _COLUMNS:
         column = rows[name]
@@ -111,6 +114,7 @@ def _upsert_sqlite(table: str, rows: pd.DataFrame, keep_existing: bool) -> int:
     records = list(zip(*columns, strict=True))
     touched = 0
     with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB
         for start in range(0, len(records), _SQLITE_BATCH):
             cursor.executemany(sql, records[start : start + _SQLITE_BATCH])
             touched += max(cursor.rowcount, 0)
