@@ -258,7 +258,7 @@ def load(people: int, posts: int, seed: int) -> None:
             rows,
         )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")  # what autovacuum would have done by now
     print(
         f"loaded {people:,} people, {len(pairs):,} ties, {posts:,} posts "
         f"in {time.perf_counter() - started:.0f} s"
@@ -394,14 +394,21 @@ def main() -> None:
     for k in range(10):  # warm up caches and connections
         get("/api/feed", k)
         get(f"/api/posts?q={QUERIES[k % len(QUERIES)]}", k)
+    load_before = os.getloadavg()[0]
+    baseline = timed(lambda k: get("/api/me", k), args.requests)
     feed = timed(lambda k: get("/api/feed", k), args.requests)
     search = timed(lambda k: get(f"/api/posts?q={QUERIES[k % len(QUERIES)]}", k), args.requests)
     users = list(User.objects.filter(username__startswith="reader").select_related("person"))
     peer_feed = timed(lambda k: naive_feed(users[k % len(users)]), args.naive_requests)
     peer_search = timed(lambda k: naive_search(QUERIES[k % len(QUERIES)]), args.naive_requests)
 
+    print(
+        f"load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; "
+        f"{args.requests} requests each, {args.naive_requests} for the peers"
+    )
     print(f"{'':28}{'p50 ms':>9}{'p95 ms':>9}")
     for name, samples in (
+        ("GET /api/me (auth floor)", baseline),
         ("GET /api/feed", feed),
         ("naive feed (peer)", peer_feed),
         ("GET /api/posts?q=", search),
