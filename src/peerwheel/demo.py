@@ -17,6 +17,7 @@ from peerwheel.engine.demo_org import DemoOrganisation, DemoOrgConfig, generate_
 from peerwheel.hub.demo import hub_demo
 from peerwheel.org.demo import demo_organisation_load
 from peerwheel.org.models import Person
+from peerwheel.simulate.demo import simulate_demo
 from peerwheel.study.demo import demo_survey_wave
 from peerwheel.usage.demo import usage_demo
 
@@ -60,7 +61,7 @@ def _demo_logins(context: DemoContext) -> None:
         context.logins[role] = f"{person.display_name}, {person.job_title}"
 
 
-DEMO_STEPS: list[DemoStep] = [_demo_logins, hub_demo, usage_demo, demo_survey_wave]
+DEMO_STEPS: list[DemoStep] = [_demo_logins, hub_demo, usage_demo, demo_survey_wave, simulate_demo]
 
 
 def demo_build(

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("hub/", include("peerwheel.hub.urls")),
     path("s/<slug:key>/", web_views.section_placeholder, name="section"),
+    path("simulate/", include("peerwheel.simulate.urls")),
     path("study/", include("peerwheel.study.urls")),
     path("usage/", include("peerwheel.usage.urls")),
 ]

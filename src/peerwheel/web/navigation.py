@@ -41,7 +41,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "simulate",
         "Simulate",
-        None,
+        "simulate:home",
         Capability.RUN_SIMULATIONS,
         "Try a rollout strategy on the organisation's own network before trying it on people.",
     ),

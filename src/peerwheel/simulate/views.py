@@ -1,0 +1,88 @@
+"""The Simulate page: pick a scenario, run it in the background, compare the curves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from peerwheel.accounts.permissions import capability_required
+from peerwheel.accounts.roles import Capability
+from peerwheel.engine.scenarios import PRESETS
+from peerwheel.simulate import selectors
+from peerwheel.simulate.charts import Curve, adoption_figure
+from peerwheel.simulate.forms import ScenarioForm
+from peerwheel.simulate.jobs import simulation_run_in_background
+from peerwheel.simulate.models import SimulationRun
+from peerwheel.simulate.services import SimulationInputError, simulation_run_create
+from peerwheel.web.charts import figure_html
+
+LEVERS = ("friction", "safety", "mandate_week", "show_and_tell", "failure_week")
+
+
+@capability_required(Capability.RUN_SIMULATIONS)
+def home(request: HttpRequest) -> HttpResponse:
+    """The form and the past runs; a POST starts a run and shows its progress."""
+    form = ScenarioForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = simulation_run_create(
+                actor=request.user,  # type: ignore[arg-type]
+                arms=form.arms(),
+                runs=form.cleaned_data["runs"],
+                weeks=form.cleaned_data["weeks"],
+                seed=form.cleaned_data["seed"],
+            )
+        except SimulationInputError as exc:
+            form.add_error(None, str(exc))
+        else:
+            simulation_run_in_background(run)
+            if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx
+                return render(request, "simulate/partials/progress.html", _context(run))
+            return redirect(reverse("simulate:run", args=[run.pk]))
+    return render(
+        request,
+        "simulate/home.html",
+        {
+            "form": form,
+            "levers": [form[n] for n in LEVERS],
+            "sizes": [form[n] for n in ("k", "runs", "weeks", "seed")],
+            "presets": PRESETS,
+            "history": selectors.run_history(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@capability_required(Capability.RUN_SIMULATIONS)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(SimulationRun.objects.select_related("created_by"), pk=pk)
+    return render(request, "simulate/run.html", _context(run))
+
+
+@capability_required(Capability.RUN_SIMULATIONS)
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The partial the page polls every 500 ms; once finished it shows the result and stops."""
+    run = get_object_or_404(SimulationRun.objects.select_related("created_by"), pk=pk)
+    return render(request, "simulate/partials/progress.html", _context(run))
+
+
+def _context(run: SimulationRun) -> dict[str, Any]:
+    context: dict[str, Any] = {"run": run, "chart": "", "arms": []}
+    if run.status == SimulationRun.Status.DONE and run.result:
+        arms = run.result.get("arms", [])
+        curves = [
+            Curve(
+                name=arm["name"],
+                mean=arm["mean_fraction"],
+                low=arm["band_low"],
+                high=arm["band_high"],
+                heavy=arm.get("heavy"),
+            )
+            for arm in arms
+        ]
+        context["chart"] = figure_html(adoption_figure(curves), div_id=f"simulation-{run.pk}")
+        context["arms"] = arms
+    return context
