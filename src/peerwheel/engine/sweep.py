@@ -8,6 +8,7 @@ with all their runs.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -99,7 +100,9 @@ def _run_local(
                 on_done(i + 1, total)
         return out
     results: list[SweepOutcome | None] = [None] * total
-    with ProcessPoolExecutor(max_workers=min(workers, total)) as pool:
+    # spawn, not fork: numba's OpenMP threads make fork() unsafe once a kernel has run
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=context) as pool:
         futures = {pool.submit(run_task, network, task): i for i, task in enumerate(tasks)}
         for done, future in enumerate(as_completed(futures), start=1):
             results[futures[future]] = future.result()
@@ -121,10 +124,11 @@ def _run_dask(
         futures = client.map(run_task, [shared] * len(tasks), list(tasks), pure=False)
         position = {future.key: i for i, future in enumerate(futures)}
         results: list[SweepOutcome | None] = [None] * len(tasks)
-        for done, future in enumerate(dask_completed(futures), start=1):
-            results[position[future.key]] = future.result()
-            if on_done is not None:
-                on_done(done, len(tasks))
+        with client.as_current():  # as_completed finds the client this way
+            for done, future in enumerate(dask_completed(futures), start=1):
+                results[position[future.key]] = future.result()
+                if on_done is not None:
+                    on_done(done, len(tasks))
         return [r for r in results if r is not None]
     finally:
         client.close()
