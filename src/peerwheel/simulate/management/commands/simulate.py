@@ -46,7 +46,8 @@ class Command(PeerwheelCommand):
             if options["out"] and not options["json"]:
                 self.stdout.write(f"chart written to {options['out']}")
             return
-        bar = _LazyBar(unit="step")
+        # the peer and Bass models report steps; the progressive ones report runs done
+        bar = _LazyBar(unit="step" if options["model"] in ("peer", "bass") else "run")
         try:
             result = cli.run_one(options, on_step=bar)
         finally:
