@@ -15,10 +15,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("migrate", "Create or update the database tables"),
     ("adduser", "Create a login with a role: member, champion, lead, analyst or admin"),
     ("token", "Print a new API token for a user (only its hash is stored)"),
-    ("import", "Import a file: people (HR CSV or SCIM JSON), survey (responses CSV)"),
-    ("export", "Export data: people (CSV or JSON)"),
+    ("import", "Import a file: people, AI-usage exports, identity maps, Slack, survey responses"),
+    ("export", "Export data: people, posts or usage segments (CSV or JSON)"),
     ("study", "The peer-influence study: 'study analyze PATH' reports effects per SD"),
-    ("simulate", "Simulate a rollout on a network; 'simulate compare' sets strategies side by side"),
+    ("simulate", "Simulate a rollout; 'simulate compare' sets strategies side by side"),
     ("check", "Check the installation (add --deploy for production settings)"),
 )
 ALIASES = {"import": "importdata", "export": "exportdata"}
