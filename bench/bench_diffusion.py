@@ -1,6 +1,6 @@
 """Diffusion benchmarks: peerwheel's engine against NDlib and CyNetDiff, in the same run.
 
-    .venv/bin/python bench/bench_diffusion.py [--nodes 100000] [--ndlib-steps 3] [--skip-big]
+    .venv/bin/python bench/bench_diffusion.py [--nodes 100000] [--ndlib-steps 50] [--skip-big]
 
 Graphs: Watts–Strogatz (p = 0.1) and Barabási–Albert, average degree 16; 1% random seeds;
 50 steps; thresholds U(0.1, 0.3); cascade p = 0.1. NDlib loops over every node every step in
@@ -109,6 +109,52 @@ def single_runs(n: int, ndlib_steps: int) -> None:
             )
 
 
+def _lt_pair(
+    network: Network, params: ThresholdParams
+) -> tuple[Callable[[], int], Callable[[], int]]:
+    """One linear-threshold run each (ours, CyNetDiff's), returning the final size."""
+    from cynetdiff.utils import networkx_to_lt_model
+
+    n = network.n
+    seeds = np.random.default_rng(2).choice(n, n // 100, replace=False)
+    digraph = nx.from_scipy_sparse_array(network.adjacency, create_using=nx.DiGraph)
+    diffusion, mapping = networkx_to_lt_model(digraph, rng=1)
+    mapped = [mapping[int(s)] for s in seeds]
+
+    def theirs() -> int:
+        diffusion.reset_model()
+        diffusion.set_seeds(mapped)
+        for _ in range(STEPS):
+            diffusion.advance_model()
+        return int(diffusion.get_num_activated_nodes())
+
+    def mine() -> int:
+        result = simulate(network, params, seeds=seeds, runs=1, steps=STEPS)
+        return int(result.final_sizes[0])
+
+    return mine, theirs
+
+
+def threshold_like_for_like(n: int) -> None:
+    """The threshold rows with CyNetDiff's own thresholds, U(0, 1), for both (same work)."""
+    params = ThresholdParams(UniformThresholds(0.0, 1.0))
+    print(f"## linear threshold, thresholds U(0, 1) for both, {n:,} nodes")
+    print("| graph | peerwheel s | CyNetDiff s | vs CyNetDiff | final size (ours, theirs) |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, network in (
+        ("Watts–Strogatz", watts_strogatz(n, 16, 0.1, rng_seed=1)),
+        ("Barabási–Albert", barabasi_albert(n, 8, rng_seed=1)),
+    ):
+        mine, theirs = _lt_pair(network, params)
+        mine(), theirs()  # warm up
+        ours_s, cyn_s = best_of(mine, 7), best_of(theirs, 7)
+        print(
+            f"| {name} | {ours_s:.4f} | {cyn_s:.4f} | {cyn_s / ours_s:.1f}x | "
+            f"{mine():,}, {theirs():,} |",
+            flush=True,
+        )
+
+
 def monte_carlo(n: int) -> None:
     network = watts_strogatz(n, 16, 0.1, rng_seed=1)
     seeds = np.random.default_rng(2).choice(n, n // 100, replace=False)
@@ -153,7 +199,7 @@ def optimised(n: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--nodes", type=int, default=100_000)
-    parser.add_argument("--ndlib-steps", type=int, default=3)
+    parser.add_argument("--ndlib-steps", type=int, default=50)
     parser.add_argument("--skip-big", action="store_true")
     args = parser.parse_args()
     print(
@@ -161,6 +207,7 @@ def main() -> None:
         f"{len(__import__('os').sched_getaffinity(0))} cores, Python {platform.python_version()}"
     )
     single_runs(args.nodes, args.ndlib_steps)
+    threshold_like_for_like(args.nodes)
     monte_carlo(args.nodes)
     optimised(args.nodes)
     if not args.skip_big:

@@ -14,6 +14,9 @@ import numba
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
@@ -25,6 +28,40 @@ _M1 = 0xBF58476D1CE4E5B9
 _M2 = 0x94D049BB133111EB
 _EDGE = 0xD1B54A32D192ED03
 _UNIT = 1.0 / 9007199254740992.0  # 2**-53
+_NOT_SEEN = np.int64(-(2**62))  # a node's remaining need before anyone has touched it
+AHEAD = 4  # frontier nodes between a prefetch and its use
+
+
+@intrinsic
+def prefetch(typingctx, arr, idx):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Hint the CPU to fetch arr[idx] into cache (llvm.prefetch; a no-op for the result).
+
+    The kernels are bound by memory latency: each frontier node's ties sit somewhere else in
+    a large CSR, so the ties of the node a few places ahead are requested early.
+    """
+    sig = types.void(arr, idx)
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]], wraparound=False)
+        byte_ptr = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [byte_ptr, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        # read, high locality, data cache
+        builder.call(
+            fn,
+            [
+                builder.bitcast(ptr, byte_ptr),
+                ir.Constant(i32, 0),
+                ir.Constant(i32, 3),
+                ir.Constant(i32, 1),
+            ],
+        )
+        return context.get_dummy_value()
+
+    return sig, codegen
 
 
 def edge_uniforms(key: int | np.uint64, edges: I64) -> F64:
@@ -50,7 +87,146 @@ def _edge_uniform(key: np.uint64, edge: int) -> float:  # pragma: no cover - com
 # ---- threshold and complex contagion -------------------------------------------------------
 
 
+@numba.njit(cache=True, inline="always")
+def _need(total: int, th: float) -> int:  # pragma: no cover - compiled
+    """The least adopting in-weight a with float(a) / float(total) >= th (total > 0).
+
+    a -> float(a) / total is non-decreasing, so comparing the integer sum with this need gives
+    exactly the float test of the numpy path, without a division per visit.
+    """
+    tot = float(total)
+    c = np.ceil(th * tot)
+    c = min(max(c, 0.0), tot + 1.0)
+    a = np.int64(c)
+    while a > 0 and float(a - 1) / tot >= th:
+        a -= 1
+    while a <= total and not float(a) / tot >= th:
+        a += 1
+    return a
+
+
+@numba.njit(cache=True, nogil=True)
+def _threshold_run(
+    indptr: I64,
+    indices: I64,
+    weights: I64,
+    unit: int,
+    in_total: I64,
+    th: Floats,
+    count_k: int,
+    sd: I64,
+    steps: int,
+    t_r: I32,
+) -> None:  # pragma: no cover - compiled
+    """One run, frontier-only, into t_r (all -1 on entry).
+
+    rem[v] is what v still needs: its need minus the adopting in-weight so far, set on first
+    touch. v adopts in the step its rem crosses from > 0 to <= 0, which is exactly "the sum of
+    in-ties adopted before this step reaches the need", so adopting at once is synchronous.
+    unit > 0: every tie weighs `unit` and `weights` is not read.
+    """
+    n = indptr.size - 1
+    rem = np.full(n, _NOT_SEEN, dtype=np.int64)
+    frontier = np.empty(n, dtype=np.int64)
+    nxt = np.empty(n, dtype=np.int64)
+    nf = 0
+    for s in sd:
+        t_r[s] = 0
+        rem[s] = 0
+        frontier[nf] = s
+        nf += 1
+    for step in range(1, steps + 1):
+        nn = 0
+        if step == 1 and count_k <= 0:
+            for v in range(n):  # a threshold of 0 or less needs nobody
+                if th[v] <= 0.0 and t_r[v] < 0:
+                    t_r[v] = 1
+                    rem[v] = 0
+                    nxt[nn] = v
+                    nn += 1
+        for i in range(nf):
+            if i + 2 * AHEAD < nf:
+                prefetch(indptr, frontier[i + 2 * AHEAD])
+            if i + AHEAD < nf:
+                ahead = indptr[frontier[i + AHEAD]]
+                prefetch(indices, ahead)
+                if unit <= 0:
+                    prefetch(weights, ahead)
+            u = frontier[i]
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                before = rem[v]
+                if before == _NOT_SEEN:
+                    if count_k > 0:
+                        before = count_k
+                    elif in_total[v] > 0:
+                        before = _need(in_total[v], th[v])
+                    else:
+                        before = 1  # no in-weight: unreachable through a tie
+                after = before - (unit if unit > 0 else weights[e])
+                rem[v] = after
+                nxt[nn] = v  # kept only when v crosses its need now (branch-free)
+                nn += (after <= 0) & (before > 0)
+        for i in range(nn):
+            t_r[nxt[i]] = step
+        frontier, nxt = nxt, frontier
+        nf = nn
+        if nf == 0:
+            break
+
+
+@numba.njit(cache=True, nogil=True)
+def _threshold_serial(
+    indptr: I64,
+    indices: I64,
+    weights: I64,
+    unit: int,
+    in_total: I64,
+    thresholds: Floats,
+    count_k: int,
+    seeds: I64,
+    runs: int,
+    steps: int,
+) -> I32:  # pragma: no cover - compiled
+    n = indptr.size - 1
+    times = np.full((runs, n), -1, dtype=np.int32)
+    for r in range(runs):
+        th = thresholds[r % thresholds.shape[0]]
+        sd = seeds[r % seeds.shape[0]]
+        _threshold_run(indptr, indices, weights, unit, in_total, th, count_k, sd, steps, times[r])
+    return times
+
+
 @numba.njit(parallel=True, cache=True)
+def _threshold_parallel(
+    indptr: I64,
+    indices: I64,
+    weights: I64,
+    unit: int,
+    in_total: I64,
+    thresholds: Floats,
+    count_k: int,
+    seeds: I64,
+    runs: int,
+    steps: int,
+) -> I32:  # pragma: no cover - compiled
+    n = indptr.size - 1
+    times = np.full((runs, n), -1, dtype=np.int32)
+    for r in numba.prange(runs):
+        th = thresholds[r % thresholds.shape[0]]
+        sd = seeds[r % seeds.shape[0]]
+        _threshold_run(indptr, indices, weights, unit, in_total, th, count_k, sd, steps, times[r])
+    return times
+
+
+def unit_weight(weights: I64) -> int:
+    """The common weight of every tie, or 0 when they differ (then weights are read)."""
+    if weights.size == 0:
+        return 0
+    first = int(weights[0])
+    return first if first > 0 and bool((weights == first).all()) else 0
+
+
 def threshold_numba(
     indptr: I64,
     indices: I64,
@@ -61,60 +237,20 @@ def threshold_numba(
     seeds: I64,
     runs: int,
     steps: int,
-) -> I32:  # pragma: no cover - compiled
-    """Frontier-only synchronous threshold spread, one run per thread.
+    *,
+    unit: int | None = None,
+) -> I32:
+    """Frontier-only synchronous threshold spread: one run in this thread, several runs one
+    per thread (a parallel region costs more than a whole small run).
 
     count_k > 0: adopt once the (integer) sum of adopting in-ties reaches count_k (complex
     contagion with unit weights). Otherwise adopt once sum / in_total >= threshold.
+    `unit`: the common tie weight if known (see `unit_weight`), so the weights go unread.
     """
-    n = indptr.size - 1
-    times = np.full((runs, n), -1, dtype=np.int32)
-    for r in numba.prange(runs):
-        th = thresholds[r % thresholds.shape[0]]
-        sd = seeds[r % seeds.shape[0]]
-        t_r = times[r]
-        acc = np.zeros(n, dtype=np.int64)
-        mark = np.zeros(n, dtype=np.int32)
-        frontier = np.empty(n, dtype=np.int64)
-        cand = np.empty(n, dtype=np.int64)
-        nf = 0
-        for s in sd:
-            t_r[s] = 0
-            frontier[nf] = s
-            nf += 1
-        for step in range(1, steps + 1):
-            nc = 0
-            for i in range(nf):
-                u = frontier[i]
-                for e in range(indptr[u], indptr[u + 1]):
-                    v = indices[e]
-                    if t_r[v] < 0:
-                        acc[v] += weights[e]
-                        if mark[v] != step:
-                            mark[v] = step
-                            cand[nc] = v
-                            nc += 1
-            nf = 0
-            for i in range(nc):
-                v = cand[i]
-                if count_k > 0:
-                    ok = acc[v] >= count_k
-                else:
-                    share = float(acc[v]) / float(in_total[v]) if in_total[v] > 0 else 0.0
-                    ok = share >= th[v]
-                if ok:
-                    t_r[v] = step
-                    frontier[nf] = v
-                    nf += 1
-            if step == 1 and count_k <= 0:
-                for v in range(n):  # a threshold of 0 or less needs nobody
-                    if t_r[v] < 0 and th[v] <= 0.0:
-                        t_r[v] = 1
-                        frontier[nf] = v
-                        nf += 1
-            if nf == 0:
-                break
-    return times
+    if unit is None:
+        unit = unit_weight(weights)
+    kernel = _threshold_serial if runs == 1 else _threshold_parallel
+    return kernel(indptr, indices, weights, unit, in_total, thresholds, count_k, seeds, runs, steps)
 
 
 def threshold_numpy(
@@ -157,40 +293,102 @@ def threshold_numpy(
 # ---- independent cascade -------------------------------------------------------------------
 
 
-@numba.njit(parallel=True, cache=True)
-def cascade_numba(
-    indptr: I64, indices: I64, edge_p: F64, keys: npt.NDArray[np.uint64], seeds: I64, steps: int
+@numba.njit(cache=True, nogil=True)
+def _cascade_run(
+    indptr: I64, indices: I64, edge_p: F64, p: float, key: np.uint64, sd: I64, steps: int, t_r: I32
+) -> None:  # pragma: no cover - compiled
+    """One run into t_r (all -1 on entry). p >= 0: every tie has probability p (edge_p unread).
+
+    The coin is tossed before looking at the target: the coin rarely succeeds and so branches
+    predictably; the target's state would not. The result is the same either way.
+    """
+    n = indptr.size - 1
+    frontier = np.empty(n, dtype=np.int64)
+    nxt = np.empty(n, dtype=np.int64)
+    nf = 0
+    for s in sd:
+        t_r[s] = 0
+        frontier[nf] = s
+        nf += 1
+    for step in range(1, steps + 1):
+        nn = 0
+        for i in range(nf):
+            if i + 2 * AHEAD < nf:
+                prefetch(indptr, frontier[i + 2 * AHEAD])
+            if i + AHEAD < nf:
+                ahead = indptr[frontier[i + AHEAD]]
+                prefetch(indices, ahead)
+                if p < 0.0:
+                    prefetch(edge_p, ahead)
+            u = frontier[i]
+            for e in range(indptr[u], indptr[u + 1]):
+                if _edge_uniform(key, e) < (p if p >= 0.0 else edge_p[e]):
+                    v = indices[e]
+                    if t_r[v] < 0:
+                        t_r[v] = step
+                        nxt[nn] = v
+                        nn += 1
+        frontier, nxt = nxt, frontier
+        nf = nn
+        if nf == 0:
+            break
+
+
+@numba.njit(cache=True, nogil=True)
+def _cascade_serial(
+    indptr: I64,
+    indices: I64,
+    edge_p: F64,
+    p: float,
+    keys: npt.NDArray[np.uint64],
+    seeds: I64,
+    steps: int,
 ) -> I32:  # pragma: no cover - compiled
-    """Frontier-only independent cascade: each new adopter gets one try per out-tie."""
+    n = indptr.size - 1
+    runs = keys.size
+    times = np.full((runs, n), -1, dtype=np.int32)
+    for r in range(runs):
+        _cascade_run(
+            indptr, indices, edge_p, p, keys[r], seeds[r % seeds.shape[0]], steps, times[r]
+        )
+    return times
+
+
+@numba.njit(parallel=True, cache=True)
+def _cascade_parallel(
+    indptr: I64,
+    indices: I64,
+    edge_p: F64,
+    p: float,
+    keys: npt.NDArray[np.uint64],
+    seeds: I64,
+    steps: int,
+) -> I32:  # pragma: no cover - compiled
     n = indptr.size - 1
     runs = keys.size
     times = np.full((runs, n), -1, dtype=np.int32)
     for r in numba.prange(runs):
-        key = keys[r]
-        sd = seeds[r % seeds.shape[0]]
-        t_r = times[r]
-        frontier = np.empty(n, dtype=np.int64)
-        nxt = np.empty(n, dtype=np.int64)
-        nf = 0
-        for s in sd:
-            t_r[s] = 0
-            frontier[nf] = s
-            nf += 1
-        for step in range(1, steps + 1):
-            nn = 0
-            for i in range(nf):
-                u = frontier[i]
-                for e in range(indptr[u], indptr[u + 1]):
-                    v = indices[e]
-                    if t_r[v] < 0 and _edge_uniform(key, e) < edge_p[e]:
-                        t_r[v] = step
-                        nxt[nn] = v
-                        nn += 1
-            frontier, nxt = nxt, frontier
-            nf = nn
-            if nf == 0:
-                break
+        _cascade_run(
+            indptr, indices, edge_p, p, keys[r], seeds[r % seeds.shape[0]], steps, times[r]
+        )
     return times
+
+
+def cascade_numba(
+    indptr: I64,
+    indices: I64,
+    edge_p: F64,
+    keys: npt.NDArray[np.uint64],
+    seeds: I64,
+    steps: int,
+) -> I32:
+    """Frontier-only independent cascade: each new adopter gets one try per out-tie.
+
+    edge_p: one probability per out-tie, or a single one shared by every tie.
+    """
+    shared = float(edge_p[0]) if edge_p.size == 1 else -1.0
+    kernel = _cascade_serial if keys.size == 1 else _cascade_parallel
+    return kernel(indptr, indices, edge_p, shared, keys, seeds, steps)
 
 
 def ragged_edges(indptr: I64, nodes: I64) -> I64:
@@ -217,7 +415,8 @@ def cascade_numpy(
         for step in range(1, steps + 1):
             edges = ragged_edges(indptr, frontier)
             targets = indices[edges]
-            live = (t_r[targets] < 0) & (edge_uniforms(keys[r], edges) < edge_p[edges])
+            p = edge_p[0] if edge_p.size == 1 else edge_p[edges]
+            live = (t_r[targets] < 0) & (edge_uniforms(keys[r], edges) < p)
             frontier = np.unique(targets[live])
             t_r[frontier] = step
             if frontier.size == 0:

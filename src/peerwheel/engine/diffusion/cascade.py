@@ -65,7 +65,8 @@ def simulate(
     n = network.n
     seed_rows = seed_matrix(seeds, n, runs)
     graph = network.kernel
-    edge_p = edge_probabilities(network, params)
+    # one shared probability is passed as is: no array of nnz copies to build per call
+    edge_p = np.array([params.p]) if params.p is not None else edge_probabilities(network, params)
     kernel = _kernels.cascade_numpy if backend is Backend.NUMPY else _kernels.cascade_numba
 
     def spread(
