@@ -35,3 +35,25 @@ def test_weighted_cascade_gives_each_tie_one_over_in_weight() -> None:
     coo = network.adjacency.tocoo()
     got = {(int(u), int(v)): p for u, v, p in zip(coo.row, coo.col, probs, strict=True)}
     assert got == {(0, 3): 0.25, (1, 3): 0.75, (2, 0): 1.0}
+
+
+def test_single_runs_with_a_shared_or_per_tie_probability_match_numpy() -> None:
+    # one run takes the serial kernel; a shared p is passed as one number
+    network = barabasi_albert(5_000, 6, rng_seed=4)
+    seeds = np.random.default_rng(3).choice(network.n, 50, replace=False)
+    for params in (CascadeParams(p=0.1), CascadeParams(p=None), CascadeParams(p=1.0)):
+        for rng_seed in range(3):
+            fast, slow = (
+                simulate(
+                    network,
+                    params,
+                    seeds=seeds,
+                    runs=1,
+                    steps=50,
+                    rng_seed=rng_seed,
+                    backend=backend,
+                ).counts
+                for backend in (Backend.NUMBA, Backend.NUMPY)
+            )
+            np.testing.assert_array_equal(fast, slow)
+            assert fast[0, -1] > 200

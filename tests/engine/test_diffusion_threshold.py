@@ -136,3 +136,57 @@ def test_result_json_has_t_plus_one_values_from_the_seeds() -> None:
     assert len(data["final_sizes"]) == 5
     assert all(lo <= hi for lo, hi in zip(data["band_low"], data["band_high"], strict=True))
     assert data["seed"] == 0
+
+
+def test_single_runs_take_the_serial_path_and_still_match_numpy() -> None:
+    # one run goes through the serial kernel; unit ties skip reading the weights
+    network = watts_strogatz(4_000, 12, 0.1, rng_seed=8)
+    rng = np.random.default_rng(1)
+    weighted, _, _ = from_edges(
+        network.adjacency.tocoo().row,
+        network.adjacency.tocoo().col,
+        network.n,
+        weights=rng.integers(1, 6, network.adjacency.nnz),
+        directed=True,
+    )
+    seeds = rng.choice(network.n, 40, replace=False)
+    for graph in (network, weighted):
+        for spec in (UniformThresholds(0.1, 0.3), NormalThresholds(0.2, 0.1)):
+            for rng_seed in range(3):
+                runs = [
+                    simulate(
+                        graph,
+                        ThresholdParams(spec),
+                        seeds=seeds,
+                        runs=1,
+                        steps=40,
+                        rng_seed=rng_seed,
+                        backend=backend,
+                    ).counts
+                    for backend in (Backend.NUMBA, Backend.NUMPY)
+                ]
+                np.testing.assert_array_equal(runs[0], runs[1])
+    assert runs[0][0, -1] > 1_000  # the last case spread widely
+
+
+def test_a_threshold_exactly_at_a_reachable_share_adopts() -> None:
+    # node 3's in-ties weigh 1, 2 and 3: seeds 0, 1 and both give shares 1/6, 2/6 and 3/6,
+    # which meet thresholds equal to them and not ones just above (the kernel's integer need
+    # must reproduce the numpy path's float test exactly)
+    network, _, _ = from_edges([0, 1, 2], [3, 3, 3], 4, weights=[1, 2, 3], directed=True)
+    third = np.float64(1) / np.float64(6)
+    for seeds, share in (([0], third), ([1], 2 * third), ([0, 1], 0.5)):
+        for bump, expected in ((0.0, 2), (1e-12, 1)):
+            thresholds = np.array([1.0, 1.0, 1.0, share + bump])
+            counts = [
+                simulate(
+                    network,
+                    ThresholdParams(thresholds),
+                    seeds=seeds,
+                    runs=1,
+                    steps=2,
+                    backend=backend,
+                ).counts[0, -1]
+                for backend in (Backend.NUMBA, Backend.NUMPY)
+            ]
+            assert counts == [len(seeds) + expected - 1] * 2

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from peerwheel.engine.diffusion import _kernels
 from peerwheel.engine.diffusion.result import (
     ModelKind,
     ProgressFn,
@@ -22,6 +24,19 @@ SeedsLike = npt.ArrayLike | None
 
 # Runs per chunk are chosen so that a chunk's per-node arrays stay near this many cells.
 CHUNK_CELLS = 1 << 24
+
+
+_UNIT_WEIGHTS: weakref.WeakKeyDictionary[Network, int] = weakref.WeakKeyDictionary()
+
+
+def unit_weight(network: Network) -> int:
+    """The kernels' common tie weight (fixed point) or 0 when weights differ; kept per network,
+    since checking reads every tie."""
+    unit = _UNIT_WEIGHTS.get(network)
+    if unit is None:
+        unit = _kernels.unit_weight(network.kernel.weights)
+        _UNIT_WEIGHTS[network] = unit
+    return unit
 
 
 def check_counts(runs: int, steps: int) -> None:

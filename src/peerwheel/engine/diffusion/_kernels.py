@@ -10,6 +10,9 @@ times[r, v] is the step at which v adopted in run r: 0 for seeds, -1 for never.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 import numba
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +36,7 @@ AHEAD = 4  # frontier nodes between a prefetch and its use
 
 
 @intrinsic
-def prefetch(typingctx, arr, idx):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _prefetch(typingctx, arr, idx):  # type: ignore[no-untyped-def]  # pragma: no cover
     """Hint the CPU to fetch arr[idx] into cache (llvm.prefetch; a no-op for the result).
 
     The kernels are bound by memory latency: each frontier node's ties sit somewhere else in
@@ -64,6 +67,9 @@ def prefetch(typingctx, arr, idx):  # type: ignore[no-untyped-def]  # pragma: no
     return sig, codegen
 
 
+prefetch = cast("Callable[[npt.NDArray[Any], int], None]", _prefetch)
+
+
 def edge_uniforms(key: int | np.uint64, edges: I64) -> F64:
     """The cascade's coin for each edge in a run: uniform [0, 1), a hash of (key, edge)."""
     x = np.uint64(key) ^ (edges.astype(np.uint64) * np.uint64(_EDGE))
@@ -88,7 +94,7 @@ def _edge_uniform(key: np.uint64, edge: int) -> float:  # pragma: no cover - com
 
 
 @numba.njit(cache=True, inline="always")
-def _need(total: int, th: float) -> int:  # pragma: no cover - compiled
+def _need(total: int, th: float) -> np.int64:  # pragma: no cover - compiled
     """The least adopting in-weight a with float(a) / float(total) >= th (total > 0).
 
     a -> float(a) / total is non-decreasing, so comparing the integer sum with this need gives

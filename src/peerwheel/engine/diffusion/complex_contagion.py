@@ -54,7 +54,6 @@ def simulate(
     n = network.n
     seed_rows = seed_matrix(seeds, n, runs)
     graph = network.kernel
-    ones = np.ones(graph.indices.size, dtype=np.int64)
     dummy = np.zeros((1, n))
 
     def spread(
@@ -65,7 +64,16 @@ def simulate(
                 graph.transposed_ones, graph.in_degree, dummy, params.k, sd, size, steps
             )
         return _kernels.threshold_numba(
-            graph.indptr, graph.indices, ones, graph.in_degree, dummy, params.k, sd, size, steps
+            graph.indptr,
+            graph.indices,
+            graph.weights,  # not read: every tie counts 1
+            graph.in_degree,
+            dummy,
+            params.k,
+            sd,
+            size,
+            steps,
+            unit=1,
         )
 
     return run_chunks(

@@ -21,6 +21,7 @@ from peerwheel.engine.diffusion._batch import (
     chunk_size,
     run_chunks,
     seed_matrix,
+    unit_weight,
 )
 from peerwheel.engine.diffusion.result import Backend, ModelKind, ProgressFn, SimulationResult
 from peerwheel.engine.networks import Network
@@ -112,6 +113,7 @@ def simulate(
     seed_rows = seed_matrix(seeds, n, runs)
     graph = network.kernel
     use_numpy = backend is Backend.NUMPY
+    unit = 0 if use_numpy else unit_weight(network)
 
     def spread(size: int, rng: np.random.Generator, sd: npt.NDArray[np.int64]) -> np.ndarray:
         th = draw_thresholds(params.thresholds, n, size, rng)
@@ -120,7 +122,16 @@ def simulate(
                 graph.transposed, graph.in_total, th, 0, sd, size, steps
             )
         return _kernels.threshold_numba(
-            graph.indptr, graph.indices, graph.weights, graph.in_total, th, 0, sd, size, steps
+            graph.indptr,
+            graph.indices,
+            graph.weights,
+            graph.in_total,
+            th,
+            0,
+            sd,
+            size,
+            steps,
+            unit=unit,
         )
 
     chunk = chunk_size(n, runs)  # the same for both backends, so the draws are the same
