@@ -24,7 +24,7 @@ from peerwheel.engine.diffusion import (
     ThresholdParams,
     simulate,
 )
-from peerwheel.engine.diffusion.cascade import edge_probabilities
+from peerwheel.engine.influence_max import imm
 from peerwheel.engine.networks import Network
 
 Seeds = npt.NDArray[np.int64]
@@ -240,54 +240,8 @@ def imm_seeds(
 ) -> Seeds:
     """IMM: a (1 − 1/e − ε)-approximate seed set with probability at least 1 − 1/n^ℓ."""
     _check_k(network, k)
-    graph = network.kernel
-    transposed = graph.transposed  # row v: in-ties u -> v
-    linear = isinstance(params, ThresholdParams)
-    if isinstance(params, ThresholdParams):
-        in_p = transposed.data / np.maximum(
-            graph.in_total[np.repeat(np.arange(network.n), np.diff(transposed.indptr))], 1
-        )
-    else:
-        # probabilities aligned with the in-CSR: permute those of the out-CSR
-        out = network.adjacency.copy()
-        out.data = edge_probabilities(network, params)
-        in_p = out.T.tocsr().sorted_indices().data
-    in_ptr = transposed.indptr.astype(np.int64)
-    in_src = transposed.indices.astype(np.int64)
-    n = network.n
-    ell = ell * (1 + math.log(2) / math.log(n))
-    log_nk = _log_binomial(n, k)
-    eps_prime = math.sqrt(2) * epsilon
-    lam_prime = (
-        (2 + 2 * eps_prime / 3)
-        * (log_nk + ell * math.log(n) + math.log(math.log2(n)))
-        * n
-        / eps_prime**2
-    )
-    alpha = math.sqrt(ell * math.log(n) + math.log(2))
-    beta = math.sqrt((1 - 1 / math.e) * (log_nk + ell * math.log(n) + math.log(2)))
-    lam_star = 2 * n * ((1 - 1 / math.e) * alpha + beta) ** 2 / epsilon**2
-    rng = np.random.default_rng(rng_seed)
-
-    log_skip = np.zeros(network.n) if linear else _log_skips(in_ptr, in_p)
-
-    def sample(count: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
-        seed = int(rng.integers(2**31 - 1))
-        return _rr_sets(in_ptr, in_src, in_p, log_skip, linear, count, seed)
-
-    lower = 1.0
-    for i in range(1, max(2, int(math.log2(n)))):
-        x = n / 2**i
-        theta_i = math.ceil(lam_prime / x)
-        ptr, nodes = sample(theta_i)
-        _, covered = _greedy_cover(ptr, nodes, n, k)
-        if n * covered / theta_i >= (1 + eps_prime) * x:
-            lower = n * covered / theta_i / (1 + eps_prime)
-            break
-    theta = math.ceil(lam_star / lower)
-    ptr, nodes = sample(theta)
-    chosen, _ = _greedy_cover(ptr, nodes, n, k)
-    return np.sort(chosen)
+    # parallel RR sets and a lazy greedy cover live in influence_max
+    return imm(network, k, params, epsilon=epsilon, ell=ell, rng_seed=rng_seed).seeds
 
 
 # ---- CELF ----------------------------------------------------------------------------------
