@@ -111,7 +111,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
     DATABASES["default"].setdefault("TEST", {})
-    DATABASES["default"]["TEST"]["NAME"] = None  # in-memory for tests
+    # A file, not memory: background jobs (imports, simulations) write from their own threads,
+    # and an in-memory database shared between threads fails with "table is locked" at once
+    # instead of waiting.
+    DATABASES["default"]["TEST"]["NAME"] = str(PEERWHEEL_HOME / "test.sqlite3")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
