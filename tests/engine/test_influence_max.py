@@ -8,7 +8,14 @@ import pytest
 
 from peerwheel.engine import influence_max
 from peerwheel.engine.diffusion import CascadeParams, ThresholdParams, UniformThresholds, simulate
-from peerwheel.engine.influence_max import RRSets, greedy_cover, imm, in_graph, sample_rr_sets
+from peerwheel.engine.influence_max import (
+    CoverIndex,
+    RRSets,
+    greedy_cover,
+    imm,
+    in_graph,
+    sample_rr_sets,
+)
 from peerwheel.engine.networks import from_edges, watts_strogatz
 
 
@@ -66,6 +73,11 @@ def test_lazy_greedy_picks_what_the_plain_greedy_picks() -> None:
         expected, expected_total = reference_greedy(sets, n, k)
         assert chosen.tolist() == expected
         assert total == expected_total
+        # indexed in two batches, as IMM's estimation phase does when it doubles the sets
+        half = len(sets) // 2
+        index = CoverIndex(n)
+        index.cover(RRSets(ptr[: half + 1], nodes[: ptr[half]]), k)
+        assert index.cover(RRSets(ptr, nodes), k)[0].tolist() == expected
 
 
 def test_rr_sets_do_not_depend_on_the_number_of_threads(monkeypatch: pytest.MonkeyPatch) -> None:

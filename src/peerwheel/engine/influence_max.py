@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 import numpy.typing as npt
+from scipy.stats import binom
 
 from peerwheel.engine.diffusion import CascadeParams, ThresholdParams
 from peerwheel.engine.diffusion._kernels import prefetch
@@ -36,6 +37,10 @@ I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 
 BLOCK = 1 << 15  # RR sets per block: one random stream, one task for a thread
+SMALL_TIES = 64  # in-ties up to which a node's live count is drawn from a table
+MAX_TABLES = 4096  # distinct (ties, probability) tables at most
+# how a node's live in-ties are drawn (column 3 of InGraph.meta)
+_PER_TIE, _ALL_LIVE, _GEOMETRIC, _COUNT, _ONE_BY_WEIGHT = 0, 1, 2, 3, 4
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1 = 0xBF58476D1CE4E5B9
 _M2 = 0x94D049BB133111EB
@@ -72,17 +77,20 @@ class ImmResult:
 class InGraph:
     """In-ties of every node, as the RR-set sampler walks them (from a node to its influencers).
 
-    mode: 0 cascade, 1 linear threshold. prob: per in-tie, its live probability (cascade) or
-    the running sum of the node's in-tie probabilities up to and including it (threshold).
-    log_skip (cascade): per node log(1 − q) < 0 when all its in-ties share one probability q
-    in (0, 1), 1.0 when q = 1, else 0.0 (one draw per tie).
+    prob: per in-tie, its live probability (cascade) or the running sum of the node's in-tie
+    probabilities up to and including it (threshold: one in-tie at most is live, by weight).
+    log_skip: per node log(1 − q) when all its in-ties share one probability q in (0, 1).
+    meta[v] = (first in-tie, end, start of v's table in cdf or −1, how to draw): with few
+    in-ties sharing q (a uniform p, the weighted cascade), cdf holds the binomial distribution
+    of how many are live.
     """
 
     ptr: I64
     src: I32
     prob: F64
     log_skip: F64
-    mode: int
+    meta: I64
+    cdf: F64
 
     @property
     def n(self) -> int:
@@ -108,6 +116,35 @@ def _log_skips(ptr: I64, prob: F64) -> F64:
     return out
 
 
+def _count_tables(ptr: I64, prob: F64, log_skip: F64) -> tuple[I64, F64]:
+    """Binomial(d, q) distribution functions for nodes whose d in-ties share q, few and
+    rarely live (d <= SMALL_TIES, d·q <= 4): the sampler then draws how many ties are live and
+    which, with no logarithm; exactly the same distribution as a coin per tie."""
+    n = ptr.size - 1
+    table = np.full(n, -1, dtype=np.int64)
+    degree = np.diff(ptr)
+    shared = np.flatnonzero(log_skip < 0)
+    q = prob[ptr[shared]]
+    small = (degree[shared] <= SMALL_TIES) & (degree[shared] * q <= 4.0)
+    shared, q = shared[small], q[small]
+    if shared.size == 0:
+        return table, np.zeros(1)
+    pairs, inverse = np.unique(
+        np.stack([degree[shared].astype(np.float64), q], axis=1), axis=0, return_inverse=True
+    )
+    pairs = pairs[:MAX_TABLES]
+    starts = np.r_[0, np.cumsum(pairs[:, 0].astype(np.int64) + 1)]
+    cdf = np.empty(int(starts[-1]))
+    for row, (d, share) in enumerate(pairs):
+        counts = np.arange(int(d) + 1)
+        cdf[starts[row] : starts[row + 1]] = binom.cdf(counts, int(d), share)
+        cdf[starts[row + 1] - 1] = 2.0  # every tie live: the walk always stops here
+    inverse = inverse.ravel()
+    kept = inverse < pairs.shape[0]
+    table[shared[kept]] = starts[inverse[kept]]
+    return table, cdf
+
+
 def in_graph(network: Network, params: CascadeParams | ThresholdParams) -> InGraph:
     """The in-ties with their live probabilities: p (or w / in-weight) per tie for the cascade;
     w / in-weight per tie for the threshold model."""
@@ -120,11 +157,21 @@ def in_graph(network: Network, params: CascadeParams | ThresholdParams) -> InGra
         prob = transposed.data / np.maximum(network.kernel.in_total[owner], 1)
         cum = np.cumsum(prob)
         starts = np.repeat(np.r_[0.0, cum][ptr[:-1]], np.diff(ptr))
-        return InGraph(ptr, src, cum - starts, np.zeros(n), 1)
+        meta = _meta(ptr, np.full(n, -1, dtype=np.int64), np.full(n, _ONE_BY_WEIGHT))
+        return InGraph(ptr, src, cum - starts, np.zeros(n), meta, np.zeros(1))
     out = network.adjacency.copy()
     out.data = edge_probabilities(network, params)
     prob = np.asarray(out.T.tocsr().sorted_indices().data, dtype=np.float64)
-    return InGraph(ptr, src, prob, _log_skips(ptr, prob), 0)
+    log_skip = _log_skips(ptr, prob)
+    table, cdf = _count_tables(ptr, prob, log_skip)
+    kind = np.select(
+        [table >= 0, log_skip < 0, log_skip > 0], [_COUNT, _GEOMETRIC, _ALL_LIVE], _PER_TIE
+    )
+    return InGraph(ptr, src, prob, log_skip, _meta(ptr, table, kind), cdf)
+
+
+def _meta(ptr: I64, table: I64, kind: npt.NDArray[np.integer]) -> I64:
+    return np.ascontiguousarray(np.stack([ptr[:-1], ptr[1:], table, kind], axis=1), np.int64)
 
 
 # ---- sampling ------------------------------------------------------------------------------
@@ -143,59 +190,79 @@ def _next(state: np.uint64) -> tuple[np.uint64, float]:  # pragma: no cover - co
 
 @numba.njit(cache=True, nogil=True)
 def _rr_block(
-    ptr: I64, src: I32, prob: F64, log_skip: F64, mode: int, count: int, stream: np.uint64
+    meta: I64, src: I32, prob: F64, log_skip: F64, cdf: F64, count: int, stream: np.uint64
 ) -> tuple[I64, I32]:  # pragma: no cover - compiled
     """`count` RR sets from one random stream: offsets (count + 1) and the nodes, root first.
 
     Each set is grown breadth-first straight into the output, which is its own queue.
+    meta[v] = (first in-tie, end, table row, how to draw) keeps a node's look-ups in one
+    cache line.
     """
-    n = ptr.size - 1
+    n = meta.shape[0]
     state = stream
-    nodes = np.empty(max(count * 8, 2 * n + 64), dtype=np.int32)
     offsets = np.zeros(count + 1, dtype=np.int64)
     seen = np.full(n, -1, dtype=np.int32)
-    # roots are drawn two sets ahead: the root after next has its row offsets fetched, the
-    # next one its ties, while this set grows (a root's first look-ups are cache misses)
+    picked = np.empty(SMALL_TIES + 1, dtype=np.int64)
+    rows = meta.ravel()  # row v starts at 4 v: for prefetching
+    room = n + 1
+    for v in range(n):
+        room = max(room, n + 1 + meta[v, 1] - meta[v, 0])
+    nodes = np.empty(count * 8 + 2 * room, dtype=np.int32)
+    # roots are drawn two sets ahead: the root after next has its row fetched, the next one
+    # its ties, while this set grows (a root's first look-ups are cache misses)
     roots = np.empty(count + 2, dtype=np.int64)
     for i in range(count):
         state, x = _next(state)
         roots[i] = min(int(x * n), n - 1)
     roots[count:] = roots[0]
-    prefetch(ptr, roots[0])
-    prefetch(ptr, roots[1])
+    prefetch(rows, 4 * roots[0])
+    prefetch(rows, 4 * roots[1])
     m = 0
     for i in range(count):
-        if m + n > nodes.size:  # room for a set as large as the graph
-            grown = np.empty(2 * nodes.size + n, dtype=np.int32)
+        if m + room > nodes.size:  # room for a set as large as the graph, and some ties
+            grown = np.empty(2 * nodes.size + room, dtype=np.int32)
             grown[:m] = nodes[:m]
             nodes = grown
         stamp = np.int32(i)
+        prefetch(rows, 4 * roots[i + 2])
+        prefetch(src, meta[roots[i + 1], 0])
         root = roots[i]
-        prefetch(ptr, roots[i + 2])
-        ahead = roots[i + 1]
-        prefetch(src, ptr[ahead])
-        prefetch(log_skip, ahead)
         seen[root] = stamp
         nodes[m] = root
         head, tail = m, m + 1
         while head < tail:
             v = nodes[head]
             head += 1
-            start, end = ptr[v], ptr[v + 1]
-            if start == end:
+            start, end, row, kind = meta[v, 0], meta[v, 1], meta[v, 2], meta[v, 3]
+            d = end - start
+            if d == 0:
                 continue
-            skip = log_skip[v]
-            if mode == 1:  # linear threshold: at most one live in-tie, chosen by weight
+            mark = tail  # the ties found live are appended from here, then filtered
+            if kind == _COUNT:  # few ties sharing q: how many are live, then which
+                state, x = _next(state)
+                live = 0
+                while x >= cdf[row + live]:
+                    live += 1
+                for t in range(live):
+                    fresh = False
+                    while not fresh:  # a position not picked yet, uniformly
+                        state, x = _next(state)
+                        pos = min(int(x * d), d - 1)
+                        fresh = True
+                        for q in range(t):
+                            if picked[q] == pos:
+                                fresh = False
+                    picked[t] = pos
+                    nodes[tail] = src[start + pos]
+                    tail += 1
+            elif kind == _ONE_BY_WEIGHT:  # linear threshold: at most one live in-tie
                 state, x = _next(state)
                 j = start + np.searchsorted(prob[start:end], x, side="right")
                 if j < end:
-                    u = src[j]
-                    if seen[u] != stamp:
-                        seen[u] = stamp
-                        nodes[tail] = u
-                        tail += 1
-                        prefetch(ptr, u)
-            elif skip < 0.0:  # one shared q: geometric gaps between live ties
+                    nodes[tail] = src[j]
+                    tail += 1
+            elif kind == _GEOMETRIC:  # one shared q: geometric gaps between live ties
+                skip = log_skip[v]
                 e = start - 1
                 while True:
                     state, x = _next(state)
@@ -203,28 +270,26 @@ def _rr_block(
                     if gap >= end - e - 1:
                         break
                     e += 1 + int(gap)
-                    u = src[e]
-                    if seen[u] != stamp:
-                        seen[u] = stamp
-                        nodes[tail] = u
-                        tail += 1
-                        prefetch(ptr, u)
-                        prefetch(log_skip, u)
+                    nodes[tail] = src[e]
+                    tail += 1
             else:
-                every = skip > 0.0
                 for e in range(start, end):
-                    live = every
-                    if not every:
+                    live_tie = kind == _ALL_LIVE
+                    if not live_tie:
                         state, x = _next(state)
-                        live = x < prob[e]
-                    if live:
-                        u = src[e]
-                        if seen[u] != stamp:
-                            seen[u] = stamp
-                            nodes[tail] = u
-                            tail += 1
-                            prefetch(ptr, u)
-                            prefetch(log_skip, u)
+                        live_tie = x < prob[e]
+                    if live_tie:
+                        nodes[tail] = src[e]
+                        tail += 1
+            kept = mark
+            for j in range(mark, tail):  # keep the ones not yet in this set
+                u = nodes[j]
+                if seen[u] != stamp:
+                    seen[u] = stamp
+                    nodes[kept] = u
+                    kept += 1
+                    prefetch(rows, 4 * u)
+            tail = kept
         m = tail
         offsets[i + 1] = m
     return offsets, nodes[:m].copy()
@@ -263,11 +328,11 @@ def sample_rr_sets(
     def one(item: tuple[int, int]) -> tuple[I64, I32]:
         block, size = item
         return _rr_block(
-            graph.ptr,
+            graph.meta,
             graph.src,
             graph.prob,
             graph.log_skip,
-            graph.mode,
+            graph.cdf,
             size,
             _stream(rng_seed, phase, block),
         )
@@ -297,16 +362,18 @@ def extend(sets: RRSets, more: RRSets) -> RRSets:
 
 
 @numba.njit(cache=True, nogil=True)
-def _incidence(ptr: I64, nodes: I32, n: int) -> tuple[I64, I32]:  # pragma: no cover - compiled
-    """For each node, the sets that hold it (CSR): node -> set ids."""
+def _incidence(
+    ptr: I64, nodes: I32, n: int, first: int
+) -> tuple[I64, I32]:  # pragma: no cover - compiled
+    """For each node, the sets from `first` on that hold it (CSR: node -> set ids)."""
     counts = np.zeros(n + 1, dtype=np.int64)
-    for j in range(nodes.size):
+    for j in range(ptr[first], nodes.size):
         counts[nodes[j] + 1] += 1
     for v in range(n):
         counts[v + 1] += counts[v]
     fill = counts[:-1].copy()
-    inc = np.empty(nodes.size, dtype=np.int32)
-    for s in range(ptr.size - 1):
+    inc = np.empty(nodes.size - ptr[first], dtype=np.int32)
+    for s in range(first, ptr.size - 1):
         for j in range(ptr[s], ptr[s + 1]):
             v = nodes[j]
             inc[fill[v]] = s
@@ -315,11 +382,16 @@ def _incidence(ptr: I64, nodes: I32, n: int) -> tuple[I64, I32]:  # pragma: no c
 
 
 @numba.njit(cache=True, nogil=True)
-def _greedy(ptr: I64, nodes: I32, n: int, k: int) -> tuple[I64, int]:  # pragma: no cover
+def _greedy(
+    ptr: I64, nodes: I32, index: I64, incs: list[I32], n: int, k: int
+) -> tuple[I64, int]:  # pragma: no cover - compiled
     """Greedy maximum coverage, lazily: a node's count in the queue is only re-checked when it
-    comes to the top (counts only fall). Ties go to the lower node position."""
-    inc_ptr, inc = _incidence(ptr, nodes, n)
-    gain = np.diff(inc_ptr)
+    comes to the top (counts only fall). Ties go to the lower node position. index[r] and
+    incs[r] are the node -> sets CSR of one batch of sets."""
+    gain = np.zeros(n, dtype=np.int64)
+    for r in range(index.shape[0]):
+        for v in range(n):
+            gain[v] += index[r, v + 1] - index[r, v]
     covered = np.zeros(ptr.size - 1, dtype=np.bool_)
     heap = [(-gain[v], v) for v in range(n)]
     heapq.heapify(heap)
@@ -334,21 +406,44 @@ def _greedy(ptr: I64, nodes: I32, n: int, k: int) -> tuple[I64, int]:  # pragma:
         chosen[picked] = v
         picked += 1
         total += gain[v]
-        for j in range(inc_ptr[v], inc_ptr[v + 1]):
-            s = inc[j]
-            if not covered[s]:
-                covered[s] = True
-                for q in range(ptr[s], ptr[s + 1]):
-                    gain[nodes[q]] -= 1
+        for r in range(index.shape[0]):
+            inc = incs[r]
+            for j in range(index[r, v], index[r, v + 1]):
+                s = inc[j]
+                if not covered[s]:
+                    covered[s] = True
+                    for q in range(ptr[s], ptr[s + 1]):
+                        gain[nodes[q]] -= 1
         gain[v] = -1
     return chosen, total
 
 
+class CoverIndex:
+    """Which RR sets hold each node, built batch by batch as the sets grow (IMM's estimation
+    phase doubles them: only the new ones are indexed each time)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.indexed = 0
+        self.rows: list[I64] = []
+        self.parts: list[I32] = []
+
+    def cover(self, sets: RRSets, k: int) -> tuple[I64, int]:
+        """Greedy maximum coverage of all the sets so far: k nodes and the sets they cover."""
+        if sets.count >= 2**31:
+            raise ValueError("more than 2**31 RR sets")
+        if sets.count > self.indexed:
+            row, part = _incidence(sets.ptr, sets.nodes, self.n, self.indexed)
+            self.rows.append(row)
+            self.parts.append(part)
+            self.indexed = sets.count
+        parts = numba.typed.List(self.parts)
+        return _greedy(sets.ptr, sets.nodes, np.stack(self.rows), parts, self.n, k)
+
+
 def greedy_cover(sets: RRSets, n: int, k: int) -> tuple[I64, int]:
     """The k nodes a greedy maximum coverage picks, and how many sets they cover."""
-    if sets.count >= 2**31:
-        raise ValueError("more than 2**31 RR sets")
-    return _greedy(sets.ptr, sets.nodes, n, k)
+    return CoverIndex(n).cover(sets, k)
 
 
 # ---- IMM -----------------------------------------------------------------------------------
@@ -405,6 +500,7 @@ def imm(
     # estimation: RR sets are extended (never redrawn) as x halves, as in IMM
     lower = 1.0
     sets = RRSets(np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32))
+    index = CoverIndex(n)
     blocks_used = 0
     for x, theta_i in _phases(n, lam_prime):
         more = theta_i - sets.count
@@ -412,11 +508,11 @@ def imm(
             fresh = sample_rr_sets(graph, more, rng_seed=rng_seed, phase=1, first_block=blocks_used)
             blocks_used += -(-more // BLOCK)
             sets = extend(sets, fresh)
-        _, covered = greedy_cover(sets, n, k)
+        _, covered = index.cover(sets, k)
         if n * covered / sets.count >= (1 + eps_prime) * x:
             lower = n * covered / sets.count / (1 + eps_prime)
             break
-    del sets
+    del sets, index
     theta = math.ceil(lam_star / lower)
     final = sample_rr_sets(graph, theta, rng_seed=rng_seed, phase=2)
     chosen, covered = greedy_cover(final, n, k)
