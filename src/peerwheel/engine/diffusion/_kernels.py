@@ -31,7 +31,10 @@ _M1 = 0xBF58476D1CE4E5B9
 _M2 = 0x94D049BB133111EB
 _EDGE = 0xD1B54A32D192ED03
 _UNIT = 1.0 / 9007199254740992.0  # 2**-53
-_NOT_SEEN = np.int64(-(2**62))  # a node's remaining need before anyone has touched it
+# a node's remaining need before anyone has touched it: in fixed-point weight (int64), or in
+# ties when every tie weighs the same (int32: half the cache lines, and rem >= -in-degree)
+_NOT_SEEN = -(2**62)
+_NOT_SEEN_TIES = -(2**31)
 AHEAD = 4  # frontier nodes between a prefetch and its use
 
 
@@ -123,16 +126,18 @@ def _threshold_run(
     sd: I64,
     steps: int,
     t_r: I32,
+    rem: npt.NDArray[np.signedinteger],
+    not_seen: int,
 ) -> None:  # pragma: no cover - compiled
     """One run, frontier-only, into t_r (all -1 on entry).
 
     rem[v] is what v still needs: its need minus the adopting in-weight so far, set on first
-    touch. v adopts in the step its rem crosses from > 0 to <= 0, which is exactly "the sum of
-    in-ties adopted before this step reaches the need", so adopting at once is synchronous.
-    unit > 0: every tie weighs `unit` and `weights` is not read.
+    touch (rem is all `not_seen` on entry). v adopts in the step its rem crosses from > 0 to
+    <= 0, which is exactly "the sum of in-ties adopted before this step reaches the need", so
+    adopting at once is synchronous. unit > 0: every tie weighs `unit`, `weights` is not read
+    and rem counts ties: a need of a (weight) is ceil(a / unit) ties.
     """
     n = indptr.size - 1
-    rem = np.full(n, _NOT_SEEN, dtype=np.int64)
     frontier = np.empty(n, dtype=np.int64)
     nxt = np.empty(n, dtype=np.int64)
     nf = 0
@@ -161,15 +166,17 @@ def _threshold_run(
             u = frontier[i]
             for e in range(indptr[u], indptr[u + 1]):
                 v = indices[e]
-                before = rem[v]
-                if before == _NOT_SEEN:
+                before = int(rem[v])
+                if before == not_seen:
                     if count_k > 0:
                         before = count_k
                     elif in_total[v] > 0:
-                        before = _need(in_total[v], th[v])
+                        before = int(_need(in_total[v], th[v]))
                     else:
                         before = 1  # no in-weight: unreachable through a tie
-                after = before - (unit if unit > 0 else weights[e])
+                    if unit > 0:
+                        before = (before + unit - 1) // unit
+                after = before - (1 if unit > 0 else weights[e])
                 rem[v] = after
                 nxt[nn] = v  # kept only when v crosses its need now (branch-free)
                 nn += (after <= 0) & (before > 0)
@@ -199,7 +206,11 @@ def _threshold_serial(
     for r in range(runs):
         th = thresholds[r % thresholds.shape[0]]
         sd = seeds[r % seeds.shape[0]]
-        _threshold_run(indptr, indices, weights, unit, in_total, th, count_k, sd, steps, times[r])
+        args = (indptr, indices, weights, unit, in_total, th, count_k, sd, steps, times[r])
+        if unit > 0:
+            _threshold_run(*args, np.full(n, _NOT_SEEN_TIES, dtype=np.int32), _NOT_SEEN_TIES)
+        else:
+            _threshold_run(*args, np.full(n, _NOT_SEEN, dtype=np.int64), _NOT_SEEN)
     return times
 
 
@@ -221,7 +232,11 @@ def _threshold_parallel(
     for r in numba.prange(runs):
         th = thresholds[r % thresholds.shape[0]]
         sd = seeds[r % seeds.shape[0]]
-        _threshold_run(indptr, indices, weights, unit, in_total, th, count_k, sd, steps, times[r])
+        args = (indptr, indices, weights, unit, in_total, th, count_k, sd, steps, times[r])
+        if unit > 0:
+            _threshold_run(*args, np.full(n, _NOT_SEEN_TIES, dtype=np.int32), _NOT_SEEN_TIES)
+        else:
+            _threshold_run(*args, np.full(n, _NOT_SEEN, dtype=np.int64), _NOT_SEEN)
     return times
 
 
@@ -257,6 +272,19 @@ def threshold_numba(
         unit = unit_weight(weights)
     kernel = _threshold_serial if runs == 1 else _threshold_parallel
     return kernel(indptr, indices, weights, unit, in_total, thresholds, count_k, seeds, runs, steps)
+
+
+@numba.njit(cache=True, nogil=True)
+def step_counts(times: I32, width: int) -> I64:  # pragma: no cover - compiled
+    """New adopters per run and step: counts[r, t] = #{v : times[r, v] = t} (t < width)."""
+    runs, n = times.shape
+    counts = np.zeros((runs, width), dtype=np.int64)
+    for r in range(runs):
+        for v in range(n):
+            t = times[r, v]
+            if t >= 0:
+                counts[r, t] += 1
+    return counts
 
 
 def threshold_numpy(

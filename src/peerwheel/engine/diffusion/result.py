@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from peerwheel.engine.diffusion import _kernels
+
 ProgressFn = Callable[[int, int], None]
 """on_step(done, total): called as work completes; total is fixed for a run."""
 
@@ -163,12 +165,11 @@ class TimesCollector:
             self.group_sums[name] = np.zeros((uniq.size, steps + 1))
 
     def add(self, times: npt.NDArray[np.int32]) -> None:
-        chunk = times.shape[0]
         width = self.steps + 1
+        self.counts.append(np.cumsum(_kernels.step_counts(times, width), axis=1))
+        if not self.groups:
+            return
         adopted = times >= 0
-        rows = np.broadcast_to(np.arange(chunk)[:, None], times.shape)[adopted]
-        flat = np.bincount(rows * width + times[adopted], minlength=chunk * width)
-        self.counts.append(np.cumsum(flat.reshape(chunk, width), axis=1))
         for name, (uniq, codes) in self.groups.items():
             g = np.broadcast_to(codes, times.shape)[adopted]
             per = np.bincount(g * width + times[adopted], minlength=uniq.size * width)
