@@ -9,11 +9,9 @@ no RR-set form, it is CELF lazy greedy over a shortlist with common random numbe
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -92,141 +90,6 @@ def pagerank_seeds(network: Network, k: int) -> Seeds:
 
 
 # ---- RR sets and IMM -----------------------------------------------------------------------
-
-
-@numba.njit(cache=True)
-def _rr_sets(
-    in_ptr: npt.NDArray[np.int64],
-    in_src: npt.NDArray[np.int64],
-    in_p: npt.NDArray[np.float64],
-    log_skip: npt.NDArray[np.float64],
-    linear_threshold: bool,
-    count: int,
-    seed: int,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:  # pragma: no cover - compiled
-    """`count` RR sets: ptr (count + 1) and the concatenated nodes (int32 to halve memory).
-
-    Cascade: where all of v's in-ties have the same probability q (log_skip[v] = log(1 − q)
-    < 0), the live ones are found by geometric jumps, one draw per live tie plus one, instead
-    of one draw per tie: the same distribution, far fewer draws on sparse live sets.
-    log_skip[v] = 0 means "draw per tie"; 1 means every tie is live (q = 1).
-    """
-    np.random.seed(seed)
-    n = in_ptr.size - 1
-    nodes = np.empty(max(count * 4, 16), dtype=np.int32)
-    ptr = np.zeros(count + 1, dtype=np.int64)
-    seen = np.full(n, -1, dtype=np.int64)
-    queue = np.empty(n, dtype=np.int64)
-    m = 0
-    for i in range(count):
-        root = np.random.randint(0, n)
-        seen[root] = i
-        queue[0] = root
-        head, tail = 0, 1
-        while head < tail:
-            v = queue[head]
-            head += 1
-            start, end = in_ptr[v], in_ptr[v + 1]
-            if linear_threshold:
-                x = np.random.random()
-                for e in range(start, end):
-                    x -= in_p[e]
-                    if x < 0:
-                        u = in_src[e]
-                        if seen[u] != i:
-                            seen[u] = i
-                            queue[tail] = u
-                            tail += 1
-                        break
-            elif log_skip[v] < 0.0:
-                e = start - 1
-                while True:
-                    # the gap to the next live tie is geometric: floor(log U / log(1 − q))
-                    gap = np.log(1.0 - np.random.random()) / log_skip[v]
-                    if gap >= end - e - 1:
-                        break
-                    e += 1 + int(gap)
-                    u = in_src[e]
-                    if seen[u] != i:
-                        seen[u] = i
-                        queue[tail] = u
-                        tail += 1
-            else:
-                every = log_skip[v] > 0.0
-                for e in range(start, end):
-                    u = in_src[e]
-                    if seen[u] != i and (every or np.random.random() < in_p[e]):
-                        seen[u] = i
-                        queue[tail] = u
-                        tail += 1
-        if m + tail > nodes.size:
-            grown = np.empty(max(2 * nodes.size, m + tail), dtype=np.int32)
-            grown[:m] = nodes[:m]
-            nodes = grown
-        for j in range(tail):
-            nodes[m + j] = queue[j]
-        m += tail
-        ptr[i + 1] = m
-    return ptr, nodes[:m]
-
-
-def _log_skips(in_ptr: npt.NDArray[np.int64], in_p: npt.NDArray[np.float64]) -> npt.NDArray:
-    """Per node: log(1 − q) when all its in-ties share one probability q in (0, 1); 1.0 when
-    q = 1 for all; 0.0 otherwise (draw per tie)."""
-    n = in_ptr.size - 1
-    out = np.zeros(n)
-    if in_p.size == 0:
-        return out
-    counts = np.diff(in_ptr)
-    has = counts > 0
-    first = np.where(has, in_p[np.minimum(in_ptr[:-1], in_p.size - 1)], 0.0)
-    owner = np.repeat(np.arange(n), counts)
-    same = np.ones(n, dtype=bool)
-    same[np.unique(owner[in_p != first[owner]])] = False
-    uniform = has & same
-    inside = uniform & (first > 0) & (first < 1)
-    out[inside] = np.log1p(-first[inside])
-    out[uniform & (first >= 1)] = 1.0
-    return out
-
-
-@numba.njit(cache=True)
-def _greedy_cover(
-    ptr: npt.NDArray[np.int64], nodes: npt.NDArray[np.int32], n: int, k: int
-) -> tuple[npt.NDArray[np.int64], int]:  # pragma: no cover - compiled
-    """Greedy maximum coverage of RR sets: k nodes and how many sets they cover."""
-    sets = ptr.size - 1
-    degree = np.zeros(n, dtype=np.int64)
-    for j in range(nodes.size):
-        degree[nodes[j]] += 1
-    # node -> sets incidence
-    inc_ptr = np.zeros(n + 1, dtype=np.int64)
-    inc_ptr[1:] = np.cumsum(degree)
-    fill = inc_ptr[:-1].copy()
-    inc = np.empty(nodes.size, dtype=np.int64)
-    for s in range(sets):
-        for j in range(ptr[s], ptr[s + 1]):
-            inc[fill[nodes[j]]] = s
-            fill[nodes[j]] += 1
-    covered = np.zeros(sets, dtype=np.bool_)
-    chosen = np.empty(k, dtype=np.int64)
-    total = 0
-    for i in range(k):
-        best = np.argmax(degree)
-        chosen[i] = best
-        total += degree[best]
-        for j in range(inc_ptr[best], inc_ptr[best + 1]):
-            s = inc[j]
-            if not covered[s]:
-                covered[s] = True
-                for q in range(ptr[s], ptr[s + 1]):
-                    degree[nodes[q]] -= 1
-        degree[best] = -1
-    return chosen, total
-
-
-def _log_binomial(n: int, k: int) -> float:
-    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
 
 
 def imm_seeds(
