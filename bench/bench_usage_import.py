@@ -24,24 +24,7 @@ import os
 import platform
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
-
-T = TypeVar("T")
-
-
-def timed(label: str, func: Callable[[], T], repeat: int = 1) -> tuple[float, T]:
-    best = float("inf")
-    result: T | None = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - start)
-    print(f"  {label:<62} {best:8.3f} s")
-    assert result is not None
-    return best, result
 
 
 def main() -> None:
@@ -66,7 +49,7 @@ def main() -> None:
     from peerwheel.usage.services import usage_import
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench_segments import write_usage
+    from bench_segments import timed, write_usage  # imports change the database: repeat=1
 
     call_command("migrate", verbosity=0)
     UsageRecord.objects.all().delete()
@@ -88,14 +71,19 @@ def main() -> None:
     t_import, report = timed(
         "usage_import usage-csv (parse, match, upsert), empty table",
         lambda: usage_import("usage-csv", path),
+        repeat=1,
     )
     assert report.created == args.rows and report.unmatched_ids == 0, report.summary()
     t_again, again = timed(
-        "usage_import again, same file (nothing changes)", lambda: usage_import("usage-csv", path)
+        "usage_import again, same file (nothing changes)",
+        lambda: usage_import("usage-csv", path),
+        repeat=1,
     )
     assert again.created == again.updated == 0 and again.unchanged == args.rows
 
-    t_ours, ours = timed("segments from the database (query + 12w + 4w)", segments_export_frame)
+    t_ours, ours = timed(
+        "segments from the database (query + 12w + 4w)", segments_export_frame, repeat=1
+    )
 
     import vivainsights as vi  # the peer is imported only when it is measured
 
@@ -110,6 +98,7 @@ def main() -> None:
     t_viva, viva = timed(
         "vivainsights.identify_usage_segments (12w + 4w)",
         lambda: vi.identify_usage_segments(viva_input.copy(), metric="x", version="12w"),
+        repeat=1,
     )
     viva = viva.sort_values(["PersonId", "MetricDate"]).reset_index(drop=True)
     ours = ours.sort_values(["person_id", "week"]).reset_index(drop=True)
@@ -145,7 +134,7 @@ def main() -> None:
             )
         return len(objects)
 
-    t_orm, _ = timed(f"bulk_create(update_conflicts=True), {sample:,} rows", orm_upsert)
+    t_orm, _ = timed(f"bulk_create(update_conflicts=True), {sample:,} rows", orm_upsert, repeat=1)
     print(f"  import / pandas.read_csv                 = {t_import / t_pandas:6.2f}x")
     print(f"  re-import / pandas.read_csv              = {t_again / t_pandas:6.2f}x")
     print(f"  vivainsights / peerwheel (from the DB)   = {t_viva / t_ours:6.1f}x  (target >= 20x)")
