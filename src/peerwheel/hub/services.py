@@ -267,24 +267,14 @@ def answer_post(*, post: Post, author: Person, body: str, at: datetime | None = 
         post=post, author=author, body=text, body_html=render_markdown(text), created=when
     )
     Post.objects.filter(pk=post.pk).update(answer_count=F("answer_count") + 1)
+    # Answering a question influences the asker; commenting shows the post's author reached you.
     if post.kind == PostKind.QUESTION:
-        influence_record(
-            source=author,
-            target=post.author,
-            kind=InfluenceKind.ANSWERED,
-            post=post,
-            at=when,
-            anonymous_post=post.anonymous,
-        )
+        source, target, kind = author, post.author, InfluenceKind.ANSWERED
     else:
-        influence_record(
-            source=post.author,
-            target=author,
-            kind=InfluenceKind.COMMENTED,
-            post=post,
-            at=when,
-            anonymous_post=post.anonymous,
-        )
+        source, target, kind = post.author, author, InfluenceKind.COMMENTED
+    influence_record(
+        source=source, target=target, kind=kind, post=post, at=when, anonymous_post=post.anonymous
+    )
     return answer
 
 
