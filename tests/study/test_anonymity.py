@@ -198,24 +198,31 @@ def test_the_analysis_frame_carries_no_person_and_links_usage_inside(
 def test_usage_data_from_the_usage_app_replace_the_self_report(
     open_wave: SurveyWave, org: dict[str, Person]
 ) -> None:
-    from datetime import date, timedelta
+    import numpy as np
+    import pandas as pd
 
-    from peerwheel.usage.models import UsageRecord
+    from peerwheel.usage.store import records_frame, upsert_usage
 
     _answer_all(org, open_wave)  # alice says daily use and agents; bob says neither
-    monday = date(2025, 3, 3)
+    weeks = pd.date_range("2025-03-03", periods=12, freq="7D")
     for person, actions, agents in ((org["alice"], 0, 0), (org["bob"], 30, 2)):
-        UsageRecord.objects.bulk_create(
-            UsageRecord(
-                subject=f"p:{person.pk}",
-                person=person,
-                external_id=person.email,
-                week=monday + timedelta(weeks=k),
-                tool="Copilot",
-                actions=actions,
-                agent_actions=agents,
+        usage = pd.DataFrame(
+            {
+                "external_id": person.email,
+                "week": weeks,
+                "tool": "Copilot",
+                "actions": actions,
+                "agent_actions": agents,
+                "active_days": pd.array([None] * 12, dtype="Int64"),
+            }
+        )
+        upsert_usage(
+            records_frame(
+                subject=np.full(12, f"p:{person.pk}", dtype=object),
+                person_id=np.full(12, person.pk),
+                usage=usage,
+                source_id=None,
             )
-            for k in range(12)
         )
 
     data = analysis.wave_frame(open_wave)

@@ -11,8 +11,9 @@ import pytest
 
 from peerwheel.core.models import Import
 from peerwheel.org.models import Person
-from peerwheel.usage.models import UsageRecord
+from peerwheel.usage.models import UsageSeries
 from peerwheel.usage.services import UsageImportError, usage_import
+from tests.usage.helpers import stored_records
 
 Write = Callable[..., Path]
 GOOD = "alice@example.com,2025-03-03,ChatGPT,4\n"
@@ -24,7 +25,7 @@ def test_bom_crlf_semicolons_and_quoted_commas_read_like_a_plain_file(
     text = 'person;week;tool;actions\r\nalice@example.com;2025-03-03;"Copilot; in Word, 2025";4\r\n'
     path = write_file("excel.csv", b"\xef\xbb\xbf" + text.encode())
     usage_import("usage-csv", path)
-    (record,) = UsageRecord.objects.all()
+    (record,) = stored_records()
     assert (record.person, record.week, record.tool, record.actions) == (
         org["alice"],
         date(2025, 3, 3),
@@ -128,7 +129,7 @@ def test_bad_files_name_file_line_and_column_and_write_nothing(
     else:
         assert (error.column or "").startswith(column)
     assert words in error.message.lower()
-    assert not UsageRecord.objects.exists()
+    assert not UsageSeries.objects.exists()
     assert Import.objects.get().status == Import.Status.FAILED
 
 

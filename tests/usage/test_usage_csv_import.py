@@ -10,8 +10,9 @@ import pytest
 
 from peerwheel.core.models import Import
 from peerwheel.org.models import Person
-from peerwheel.usage.models import UsageRecord
+from peerwheel.usage.models import UsageSeries
 from peerwheel.usage.services import UsageImportError, usage_import
+from tests.usage.helpers import stored_records
 
 Write = Callable[..., Path]
 HEADER = "person,week,tool,actions,agent_actions\n"
@@ -23,7 +24,7 @@ def records() -> dict[tuple[str, date, str], tuple[int, int]]:
             r.actions,
             r.agent_actions,
         )
-        for r in UsageRecord.objects.select_related("person")
+        for r in stored_records()
     }
 
 
@@ -61,7 +62,7 @@ def test_the_same_file_twice_changes_nothing(org: dict[str, Person], write_file:
     first = usage_import("usage-csv", path)
     second = usage_import("usage-csv", path)
     assert (second.created, second.updated, second.unchanged) == (0, 0, 1)
-    (record,) = UsageRecord.objects.all()
+    (record,) = stored_records()
     assert record.source_id == first.import_id  # untouched by the second run
 
 
@@ -101,7 +102,7 @@ def test_a_bad_row_anywhere_writes_nothing_and_names_the_line(
     (error,) = caught.value.report.errors
     assert (error.file, error.line, error.column) == ("usage.csv", 30, "actions")
     assert "negative" in error.message
-    assert not UsageRecord.objects.exists()
+    assert not UsageSeries.objects.exists()
     failed = Import.objects.get(pk=caught.value.report.import_id)
     assert failed.status == Import.Status.FAILED
     assert failed.errors[0]["line"] == 30
@@ -112,5 +113,5 @@ def test_dry_run_reports_and_writes_nothing(org: dict[str, Person], write_file: 
     report = usage_import("usage-csv", path, dry_run=True)
     assert (report.created, report.written) == (1, 0)
     assert "would create 1" in report.summary()
-    assert not UsageRecord.objects.exists()
+    assert not UsageSeries.objects.exists()
     assert Import.objects.get(pk=report.import_id).status == Import.Status.DRY_RUN

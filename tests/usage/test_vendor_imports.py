@@ -11,8 +11,9 @@ import pytest
 
 from peerwheel.core.models import Import
 from peerwheel.org.models import Person
-from peerwheel.usage.models import IdentityLink, OrgUsageRecord, UsageRecord
+from peerwheel.usage.models import IdentityLink, OrgUsageRecord, UsageSeries
 from peerwheel.usage.services import UsageImportError, identity_map_import, usage_import
+from tests.usage.helpers import stored_records
 
 Write = Callable[..., Path]
 
@@ -42,7 +43,7 @@ def test_viva_person_query_matches_employee_ids_and_creates_people_from_hr_colum
     assert (report.people_created, report.people_updated) == (1, 1)
     rows = {
         (r.person.employee_id, r.week, r.tool): (r.actions, r.agent_actions, r.active_days)
-        for r in UsageRecord.objects.select_related("person")
+        for r in stored_records()
     }
     assert rows == {
         ("E2", date(2025, 3, 31), "Copilot in Teams"): (4, 0, 2),
@@ -72,8 +73,7 @@ def test_m365_usage_adds_one_action_per_app_in_its_last_week_and_never_overwrite
     usage_import("usage-csv", counted)
     report = usage_import("m365-copilot-usage", write_file("m365.csv", M365))
     rows = {
-        (r.week, r.tool): (r.actions, r.agent_actions)
-        for r in UsageRecord.objects.filter(person__employee_id="E2")
+        (r.week, r.tool): (r.actions, r.agent_actions) for r in stored_records(person=org["alice"])
     }
     assert rows == {
         (date(2025, 8, 18), "Copilot in Teams"): (9, 0),  # the count stays: 1 is a lower bound
@@ -82,7 +82,7 @@ def test_m365_usage_adds_one_action_per_app_in_its_last_week_and_never_overwrite
     }
     assert report.details["anonymised users skipped"] == 1
     assert any("Display concealed user" in w for w in report.warnings)
-    assert not UsageRecord.objects.filter(external_id__startswith="0123").exists()
+    assert not [r for r in stored_records() if r.external_id.startswith("0123")]
 
 
 def _day(when: str, accepted: int, active: int) -> dict[str, object]:
@@ -156,7 +156,7 @@ def test_github_seats_match_logins_through_the_identity_map(
     }
     path = write_file("seats.json", json.dumps(seats, indent=2))
     report = usage_import("github-copilot-seats", path)
-    (record,) = UsageRecord.objects.all()
+    (record,) = stored_records()
     assert (record.person_id, record.external_id, record.week) == (
         None,
         "bob-codes",
@@ -165,9 +165,13 @@ def test_github_seats_match_logins_through_the_identity_map(
     assert report.unmatched_ids == 1
     mapping = write_file("identities.csv", "external_id,employee_id,source\nbob-codes,E3,github\n")
     linked = identity_map_import(mapping)
-    record.refresh_from_db()
-    assert record.person == org["bob"]
-    assert record.subject == f"p:{org['bob'].pk}"
+    (record,) = stored_records()
+    assert (record.person, record.external_id, record.week) == (
+        org["bob"],
+        "bob-codes",
+        date(2025, 6, 2),
+    )
+    assert UsageSeries.objects.get().subject == f"p:{org['bob'].pk}"
     assert linked.relinked == 1
     link = IdentityLink.objects.get()
     assert (link.kind, link.value, link.person) == ("login", "bob-codes", org["bob"])
@@ -186,7 +190,7 @@ def test_chatgpt_enterprise_messages_and_agent_tools(
     org: dict[str, Person], write_file: Write
 ) -> None:
     report = usage_import("chatgpt-enterprise", write_file("chatgpt.csv", CHATGPT))
-    (record,) = UsageRecord.objects.all()
+    (record,) = stored_records()
     assert (record.person, record.week, record.tool) == (
         org["carol"],
         date(2025, 10, 13),
@@ -210,12 +214,12 @@ def test_identity_map_relinks_earlier_unmatched_records_and_the_later_import_win
             "person,week,tool,actions\nu-77,2025-03-03,ChatGPT,8\nu-77,2025-03-10,ChatGPT,2\n",
         ),
     )
-    assert UsageRecord.objects.filter(person__isnull=True).count() == 2
+    assert len(stored_records(matched=False)) == 2
     report = identity_map_import(write_file("map.csv", "external_id,employee_id\nu-77,E2\n"))
     assert report.relinked == 2  # both moved; alice's own week of 5 (older import) gave way
-    weeks = dict(UsageRecord.objects.filter(person=org["alice"]).values_list("week", "actions"))
+    weeks = {r.week: r.actions for r in stored_records(person=org["alice"])}
     assert weeks == {date(2025, 3, 3): 8, date(2025, 3, 10): 2}
-    assert not UsageRecord.objects.filter(person__isnull=True).exists()
+    assert not stored_records(matched=False)
 
 
 def test_identity_map_naming_an_unknown_employee_writes_nothing(

@@ -61,7 +61,7 @@ def _visible_from_database(context: DemoContext) -> npt.NDArray[np.bool_] | None
     node_of = {person.pk: node for node, person in context.people.items()}
     queries: tuple[tuple[str, str, dict[str, Any], str], ...] = (
         ("hub", "Post", {"anonymous": False}, "author_id"),
-        ("usage", "UsageRecord", {}, "person_id"),
+        ("usage", "UsageSeries", {}, "person_id"),
     )
     for app, model, filters, column in queries:
         if not apps.is_installed(f"peerwheel.{app}"):

@@ -56,7 +56,7 @@ HEAVY_SEGMENTS = frozenset({"power", "habitual"})
 def _from_segments(selectors: Any, person_ids: Sequence[int]) -> dict[int, UsageOutcome] | None:
     """Latest week per linked person from the usage app's segments frame."""
     segments_all = getattr(selectors, "segments_all", None)
-    record = apps.get_model("usage", "UsageRecord")
+    record = apps.get_model("usage", "UsageSeries")
     if segments_all is None or not record.objects.filter(person_id__in=person_ids).exists():
         return None
     frame = segments_all()

@@ -15,64 +15,58 @@ from peerwheel.org.models import Person
 
 
 def subject_for(*, person_id: int | None, external_id: str) -> str:
-    """The key a record is unique under: the person when matched, else the id the file used."""
+    """The key a series is unique under: the person when matched, else the id the file used."""
     return f"p:{person_id}" if person_id is not None else f"x:{external_id}"
 
 
-class UsageRecord(models.Model):
-    """One person (or an unmatched external id), one ISO week (its Monday), one tool.
+class UsageSeries(models.Model):
+    """Every week of one person's (or one unmatched external id's) use of one tool.
 
-    `subject` is `p:<person id>` once matched and `x:<external id>` until then; it makes the
-    unique key (subject, week, tool) a plain one that both SQLite and PostgreSQL can upsert on,
-    so overlapping imports merge by person, week and tool with the later import winning.
+    DESIGN.md's usage record — person, week, tool, actions, active days, agent actions, source
+    import — is one entry of `data`: weekly entries packed by `engine.usage_series` (sorted by
+    week, unique). A row per person and tool rather than per person, week and tool keeps an
+    import of a million records to a few thousand rows written (bench/README.md).
+
+    `subject` is `p:<person id>` once matched and `x:<external id>` until then, so (subject,
+    tool) is a plain unique key. Read through `usage.selectors`, write through `usage.store`.
     """
 
     subject = models.CharField(max_length=300)
     person = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="usage_records",
-        db_index=False,  # (person, week) below serves person lookups; one index less to write
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="usage_series"
     )
-    external_id = models.CharField(max_length=254, help_text="the id the import used")
-    week = models.DateField(help_text="the Monday of the ISO week")
+    external_id = models.CharField(max_length=254, help_text="the id the latest import used")
     tool = models.CharField(max_length=120)
-    actions = models.PositiveIntegerField(default=0)
-    agent_actions = models.PositiveIntegerField(default=0)
-    active_days = models.PositiveSmallIntegerField(null=True, blank=True)
-    source = models.ForeignKey(
+    first_week = models.DateField(help_text="the Monday of the first week held")
+    last_week = models.DateField(help_text="the Monday of the last week held")
+    weeks = models.PositiveIntegerField(help_text="how many weekly records `data` holds")
+    data = models.BinaryField(help_text="the weekly records, packed (engine.usage_series)")
+    last_source = models.ForeignKey(
         Import,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="usage_records",
-        db_index=False,  # only read when an Import row is deleted; a million-row import
-    )  # writes every index it has
+        related_name="usage_series",
+        help_text="the latest import that changed this series",
+    )
 
     class Meta:
+        verbose_name_plural = "usage series"
         constraints = [
             models.UniqueConstraint(
-                fields=["subject", "week", "tool"], name="usage_record_unique_subject_week_tool"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(active_days__isnull=True) | models.Q(active_days__lte=7),
-                name="usage_record_active_days_in_week",
-            ),
+                fields=["subject", "tool"], name="usage_series_unique_subject_tool"
+            )
         ]
         indexes = [
-            models.Index(fields=["person", "week"], name="usage_record_person_week"),
-            models.Index(fields=["week"], name="usage_record_week"),
             models.Index(
                 fields=["external_id"],
                 condition=models.Q(person__isnull=True),
-                name="usage_record_unmatched",
+                name="usage_series_unmatched",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} {self.week} {self.tool}: {self.actions}"
+        return f"{self.subject} {self.tool}: {self.weeks} weeks to {self.last_week}"
 
 
 class IdentityKind(models.TextChoices):

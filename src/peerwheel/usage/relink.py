@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from peerwheel.core.models import Import
 from peerwheel.engine.usage_formats import UsageFileError
 from peerwheel.engine.usage_formats.identity_map import IdentityRow, IdKind
+from peerwheel.engine.usage_series import merge_ranked
 from peerwheel.org.models import Person
 from peerwheel.usage.identities import IdentityIndex, normalise_identity
-from peerwheel.usage.models import IdentityKind, IdentityLink, UsageRecord, subject_for
+from peerwheel.usage.models import IdentityKind, IdentityLink, subject_for
+from peerwheel.usage.store import SeriesKey, load_series, write_series
 
 _UPN_SOURCES = ("upn", "entra", "azure", "microsoft", "m365", "office")
-_BATCH = 900
 
 
 def _link_kind(row: IdentityRow) -> str:
@@ -75,58 +78,62 @@ def identity_links_write(
 
 
 def usage_relink(index: IdentityIndex | None = None) -> int:
-    """Link unmatched records whose external id now matches a person; return how many.
+    """Move the records of unmatched ids that now match a person onto that person; return how
+    many weekly records moved.
 
     When the person already has a record for the same week and tool, the one from the later
-    import is kept (records from the same import: the later-written one).
+    import is kept (from the same import: the one the person already had).
     """
     index = index or IdentityIndex.load()
-    unmatched_ids = UsageRecord.objects.filter(person__isnull=True).values_list(
-        "external_id", flat=True
-    )
-    targets = {}
-    for external_id in set(unmatched_ids):
-        person_id = index.person_for(external_id)
-        if person_id is not None:
-            targets[external_id] = person_id
-    if not targets:
+    unmatched = load_series(unmatched=True)
+    person_of = {
+        external_id: person_id
+        for external_id in set(unmatched.external_ids)
+        if (person_id := index.person_for(external_id)) is not None
+    }
+    moving = [i for i, external_id in enumerate(unmatched.external_ids) if external_id in person_of]
+    if not moving:
         return 0
-    ids = sorted(targets)
-    rows = []
-    for start in range(0, len(ids), _BATCH):
-        rows += list(
-            UsageRecord.objects.filter(
-                person__isnull=True, external_id__in=ids[start : start + _BATCH]
-            ).values_list("id", "external_id", "week", "tool", "source_id")
-        )
-    people = sorted(set(targets.values()))
-    held: dict[tuple[int, object, str], tuple[int, int]] = {}
-    for start in range(0, len(people), _BATCH):
-        for pk, person_id, week, tool, source_id in UsageRecord.objects.filter(
-            person_id__in=people[start : start + _BATCH]
-        ).values_list("id", "person_id", "week", "tool", "source_id"):
-            held[(person_id, week, tool)] = (source_id or 0, pk)
-    losers: list[int] = []
-    winners: dict[int, int] = {}  # record id → person id
-    for pk, external_id, week, tool, source_id in sorted(rows, key=lambda r: (r[4] or 0, r[0])):
-        key = (targets[external_id], week, tool)
-        rank = (source_id or 0, pk)
-        current = held.get(key)
-        if current is not None:
-            if current >= rank:
-                losers.append(pk)
-                continue
-            losers.append(current[1])
-            winners.pop(current[1], None)
-        held[key] = rank
-        winners[pk] = targets[external_id]
-    for start in range(0, len(losers), _BATCH):
-        UsageRecord.objects.filter(id__in=losers[start : start + _BATCH]).delete()
-    relinked = [
-        UsageRecord(
-            id=pk, person_id=person_id, subject=subject_for(person_id=person_id, external_id="")
-        )
-        for pk, person_id in winners.items()
+    targets = sorted({(person_of[unmatched.external_ids[i]], unmatched.tools[i]) for i in moving})
+    code_of = {target: code for code, target in enumerate(targets)}
+    held = load_series(
+        subjects={subject_for(person_id=person_id, external_id="") for person_id, _ in targets}
+    )
+    pieces = [
+        (unmatched, i, (person_of[unmatched.external_ids[i]], unmatched.tools[i])) for i in moving
     ]
-    UsageRecord.objects.bulk_update(relinked, ["person", "subject"], batch_size=_BATCH)
-    return len(relinked)
+    pieces += [
+        (held, i, (held.person_ids[i], held.tools[i]))
+        for i in range(len(held.ids))
+        if (held.person_ids[i], held.tools[i]) in code_of
+    ]
+    keys, entries, ranks, moved = [], [], [], []
+    described: dict[int, SeriesKey] = {}
+    for series, row, (person_id, tool) in pieces:  # the person's own rows come last
+        part = series.entries_of(row)
+        is_held = series is held
+        code = code_of[(person_id, tool)]
+        keys.append(np.full(len(part), code, dtype=np.int64))
+        entries.append(part)
+        ranks.append(part["source"].astype(np.int64) * 2 + is_held)  # later import; tie: held
+        moved.append(np.full(len(part), not is_held))
+        sources = [series.last_sources[row] or 0]
+        if code in described:
+            sources.append(described[code].last_source_id or 0)
+        described[code] = SeriesKey(
+            subject=subject_for(person_id=person_id, external_id=""),
+            person_id=person_id,
+            external_id=series.external_ids[row],
+            tool=tool,
+            last_source_id=max(sources) or None,
+        )
+    all_keys, all_entries = np.concatenate(keys), np.concatenate(entries)
+    kept = merge_ranked(all_keys, all_entries["week"], np.concatenate(ranks))
+    write_series(
+        delete_ids=[series.ids[row] for series, row, _ in pieces],
+        keys=[described[code] for code in range(len(targets))],
+        key_codes=np.arange(len(targets), dtype=np.int64),
+        entry_keys=all_keys[kept],
+        entries=all_entries[kept],
+    )
+    return int(np.concatenate(moved)[kept].sum())

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import connection
 from django.db.models import Max
 from django.http import Http404
 
@@ -30,86 +29,95 @@ from peerwheel.engine.segments import (
     adoption_ladder,
     usage_segments,
 )
+from peerwheel.engine.usage_series import unpack
 from peerwheel.org.models import Person
-from peerwheel.usage.models import UsageRecord
+from peerwheel.usage.models import UsageSeries
 
 SEGMENT_ORDER: tuple[UsageSegment, ...] = tuple(UsageSegment)
 EXPORT_FIELDS = ("person_id", "week", "segment_12w", "segment_4w")
 NO_GROUP = "(not set)"
 
 
-def _week_days_sql() -> str:
-    """The week as whole days since 1970-01-01 (no per-row date parsing in Python)."""
-    if connection.vendor == "postgresql":
-        return "(week - DATE '1970-01-01')"
-    return "CAST(julianday(week) - 2440587.5 AS INTEGER)"
+def usage_records(*, person_id: int | None = None) -> pd.DataFrame:
+    """Every weekly usage record (or one person's), one row each: person_id (nullable Int64),
+    external_id (the id the latest import of the series used), week (datetime64, the Monday),
+    tool, actions, agent_actions, active_days (nullable Int64), source_id (the import)."""
+    series = (
+        UsageSeries.objects.all()
+        if person_id is None
+        else UsageSeries.objects.filter(person_id=person_id)
+    )
+    rows = list(series.values_list("person_id", "external_id", "tool", "data"))
+    entries, lengths = unpack([row[3] for row in rows])
 
+    def repeated(position: int) -> np.ndarray:
+        return np.repeat(np.array([row[position] for row in rows], dtype=object), lengths)
 
-def _fetch(sql: str, params: list[int], columns: list[str]) -> pd.DataFrame:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    frame = pd.DataFrame.from_records(rows, columns=columns)
-    days = frame["week"].to_numpy(dtype=np.int64) if len(frame) else np.zeros(0, np.int64)
-    frame["week"] = days.astype("datetime64[D]").astype("datetime64[ns]")
-    frame["actions"] = frame["actions"].astype(np.int64)
-    frame["agent_actions"] = frame["agent_actions"].astype(np.int64)
-    return frame
+    days = entries["active_days"].astype(np.int64)
+    return pd.DataFrame(
+        {
+            "person_id": pd.array(repeated(0), dtype="Int64"),
+            "external_id": repeated(1),
+            "week": entries["week"].astype("datetime64[D]").astype("datetime64[ns]"),
+            "tool": repeated(2),
+            "actions": entries["actions"].astype(np.int64),
+            "agent_actions": entries["agent_actions"].astype(np.int64),
+            "active_days": pd.array(np.where(days < 0, None, days), dtype="Int64"),
+            "source_id": entries["source"].astype(np.int64),
+        }
+    )
 
 
 def usage_frame(*, person_id: int | None = None, with_tool: bool = False) -> pd.DataFrame:
-    """Every usage record (or one person's): columns subject (an integer: the person id, or
-    minus a number per unmatched external id), person_id (NaN when unmatched), external_id
-    (unmatched rows only), week (datetime64), actions, agent_actions (and tool, when asked).
-
-    Matched records are read as integers only (fast); unmatched ones with their external id.
-    """
-    table = UsageRecord._meta.db_table
-    values = [_week_days_sql(), "actions", "agent_actions", *(["tool"] if with_tool else [])]
-    columns = ["week", "actions", "agent_actions", *(["tool"] if with_tool else [])]
-    select = ", ".join(values)
-    where, params = "person_id IS NOT NULL", []
-    if person_id is not None:
-        where, params = "person_id = %s", [person_id]
-    matched = _fetch(
-        f"SELECT person_id, {select} FROM {table} WHERE {where}",  # noqa: S608 - our names
-        params,
-        ["person_id", *columns],
+    """Every usage record (or one person's) for segmenting: columns subject (an integer: the
+    person id, or minus a number per unmatched external id), person_id (NaN when unmatched),
+    external_id (unmatched rows only), week (datetime64), actions, agent_actions (and tool, when
+    asked)."""
+    series = (
+        UsageSeries.objects.all()
+        if person_id is None
+        else UsageSeries.objects.filter(person_id=person_id)
     )
-    matched.insert(0, "subject", matched["person_id"].to_numpy(dtype=np.int64))
-    matched["external_id"] = None
-    if person_id is not None:
-        return matched
-    unmatched = _fetch(
-        f"SELECT external_id, {select} FROM {table} WHERE person_id IS NULL",  # noqa: S608
-        [],
-        ["external_id", *columns],
+    rows = list(series.values_list("person_id", "external_id", "tool", "data"))
+    entries, lengths = unpack([row[3] for row in rows])
+    people = np.array([row[0] if row[0] is not None else -1 for row in rows], dtype=np.int64)
+    unmatched = people < 0
+    codes, _ = pd.factorize(pd.Series([row[1] for row in rows], dtype=object)[unmatched])
+    subject = people.copy()
+    subject[unmatched] = -1 - codes.astype(np.int64)
+    external = np.array([row[1] if row[0] is None else None for row in rows], dtype=object)
+    frame = pd.DataFrame(
+        {
+            "subject": np.repeat(subject, lengths),
+            "person_id": np.repeat(np.where(unmatched, np.nan, people), lengths),
+            "week": entries["week"].astype("datetime64[D]").astype("datetime64[ns]"),
+            "actions": entries["actions"].astype(np.int64),
+            "agent_actions": entries["agent_actions"].astype(np.int64),
+            "external_id": np.repeat(external, lengths),
+        }
     )
-    if unmatched.empty:
-        return matched
-    codes, _ = pd.factorize(unmatched["external_id"])
-    unmatched.insert(0, "subject", -1 - codes.astype(np.int64))
-    unmatched["person_id"] = np.nan
-    return pd.concat([matched, unmatched[matched.columns]], ignore_index=True)
+    if with_tool:
+        frame["tool"] = np.repeat(np.array([row[2] for row in rows], dtype=object), lengths)
+    return frame
 
 
 def _matched_external_ids() -> pd.Series:
     """Person id → the external id that person's latest import used."""
-    table = UsageRecord._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT person_id, external_id, source_id FROM {table} "  # noqa: S608
-            "WHERE person_id IS NOT NULL"
-        )
-        rows = cursor.fetchall()
-    ids = pd.DataFrame.from_records(rows, columns=["person_id", "external_id", "source_id"])
+    ids = pd.DataFrame.from_records(
+        list(
+            UsageSeries.objects.filter(person__isnull=False).values_list(
+                "person_id", "external_id", "last_source_id"
+            )
+        ),
+        columns=["person_id", "external_id", "source_id"],
+    )
     ids["source_id"] = ids["source_id"].fillna(0)
     ids = ids.sort_values(["source_id", "external_id"], kind="stable")
     return ids.drop_duplicates("person_id", keep="last").set_index("person_id")["external_id"]
 
 
 def latest_week() -> date | None:
-    return UsageRecord.objects.aggregate(last=Max("week"))["last"]
+    return UsageSeries.objects.aggregate(last=Max("last_week"))["last"]
 
 
 def segments_for(

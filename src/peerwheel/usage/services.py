@@ -34,7 +34,7 @@ from peerwheel.usage.people import people_from_attributes
 from peerwheel.usage.relink import identity_links_write, usage_relink
 from peerwheel.usage.slack import slack_write
 from peerwheel.usage.slack_zip import read_slack_export
-from peerwheel.usage.upsert import records_frame, upsert_usage
+from peerwheel.usage.store import records_frame, upsert_usage
 
 ProgressCallback = Callable[[int, int], None]
 SLACK_EXPORT = "slack-export"
