@@ -10,11 +10,11 @@ generic usage CSV as bench_segments.py (20,000 people x 50 weeks, every person m
 Measured in the same run:
 
   pandas.read_csv of the file (no checks)                       the peer for the import
-  usage_import("usage-csv"): parse + validate + match + bulk upsert in one transaction, fresh
-  usage_import again (the same file: compared, nothing written)
+  usage_import("usage-csv"): parse + validate + match + merge into the stored series + write,
+      in one transaction, into an empty store
+  usage_import again (the same file: every record compared, nothing written)
   segments from the database (one query + 12w and 4w segments)  vs
   vivainsights.identify_usage_segments (12w + 4w) on the same rows: labels must be identical
-  bulk_create(update_conflicts=True) of 100,000 rows, for scale (why the upsert is raw SQL)
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ def main() -> None:
     django.setup()
     import pandas as pd
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
 
     from peerwheel.org.models import Person
-    from peerwheel.usage.models import UsageRecord
+    from peerwheel.usage.models import UsageSeries
     from peerwheel.usage.selectors import segments_export_frame
     from peerwheel.usage.services import usage_import
 
@@ -52,7 +52,7 @@ def main() -> None:
     from bench_segments import timed, write_usage  # imports change the database: repeat=1
 
     call_command("migrate", verbosity=0)
-    UsageRecord.objects.all().delete()
+    UsageSeries.objects.all().delete()
     Person.objects.all().delete()
     print(
         f"bench_usage_import: {args.rows:,} rows, seed {args.seed}, {connection.vendor} "
@@ -109,40 +109,9 @@ def main() -> None:
         assert mismatches == 0, f"{mine}: {mismatches} labels differ from vivainsights"
     print(f"  labels identical to vivainsights (12w and 4w): {len(ours):,} person-weeks")
 
-    sample = min(100_000, args.rows)
-    people = dict(Person.objects.values_list("email", "id"))
-    objects = [
-        UsageRecord(
-            subject=f"p:{people[p]}",
-            person_id=people[p],
-            external_id=p,
-            week=w,
-            tool=t + " (orm)",
-            actions=int(a),
-        )
-        for p, w, t, a in raw.head(sample).itertuples(index=False, name=None)
-    ]
-
-    def orm_upsert() -> int:
-        with transaction.atomic():
-            UsageRecord.objects.bulk_create(
-                objects,
-                update_conflicts=True,
-                unique_fields=["subject", "week", "tool"],
-                update_fields=["actions", "agent_actions", "active_days", "source"],
-                batch_size=2000,
-            )
-        return len(objects)
-
-    t_orm, _ = timed(f"bulk_create(update_conflicts=True), {sample:,} rows", orm_upsert, repeat=1)
     print(f"  import / pandas.read_csv                 = {t_import / t_pandas:6.2f}x")
     print(f"  re-import / pandas.read_csv              = {t_again / t_pandas:6.2f}x")
     print(f"  vivainsights / peerwheel (from the DB)   = {t_viva / t_ours:6.1f}x  (target >= 20x)")
-    per_row_orm = t_orm / sample
-    print(
-        f"  ORM bulk_create upsert, extrapolated to {args.rows:,} rows: "
-        f"{per_row_orm * args.rows:6.1f} s (whole import above: {t_import:.1f} s)"
-    )
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def _from_segments(selectors: Any, person_ids: Sequence[int]) -> dict[int, Usage
     """Latest week per linked person from the usage app's segments frame."""
     segments_all = getattr(selectors, "segments_all", None)
     record = apps.get_model("usage", "UsageSeries")
-    if segments_all is None or not record.objects.filter(person_id__in=person_ids).exists():
+    if segments_all is None or not record.objects.filter(person__in=person_ids).exists():
         return None
     frame = segments_all()
     frame = frame[frame["person_id"].isin(list(person_ids))]

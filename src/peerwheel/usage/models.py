@@ -33,7 +33,12 @@ class UsageSeries(models.Model):
 
     subject = models.CharField(max_length=300)
     person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="usage_series"
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="usage_series",
+        db_index=False,  # a person's series are found by subject, "p:<id>", in the unique key
     )
     external_id = models.CharField(max_length=254, help_text="the id the latest import used")
     tool = models.CharField(max_length=120)
@@ -47,6 +52,7 @@ class UsageSeries(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="usage_series",
+        db_index=False,  # read only when an Import row is deleted
         help_text="the latest import that changed this series",
     )
 

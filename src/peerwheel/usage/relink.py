@@ -16,7 +16,7 @@ from peerwheel.engine.usage_series import merge_ranked
 from peerwheel.org.models import Person
 from peerwheel.usage.identities import IdentityIndex, normalise_identity
 from peerwheel.usage.models import IdentityKind, IdentityLink, subject_for
-from peerwheel.usage.store import SeriesKey, load_series, write_series
+from peerwheel.usage.store import SeriesRows, load_series, write_series
 
 _UPN_SOURCES = ("upn", "entra", "azure", "microsoft", "m365", "office")
 
@@ -108,7 +108,8 @@ def usage_relink(index: IdentityIndex | None = None) -> int:
         if (held.person_ids[i], held.tools[i]) in code_of
     ]
     keys, entries, ranks, moved = [], [], [], []
-    described: dict[int, SeriesKey] = {}
+    external_ids: dict[int, str] = {}
+    last_sources: dict[int, int] = {}
     for series, row, (person_id, tool) in pieces:  # the person's own rows come last
         part = series.entries_of(row)
         is_held = series is held
@@ -117,21 +118,19 @@ def usage_relink(index: IdentityIndex | None = None) -> int:
         entries.append(part)
         ranks.append(part["source"].astype(np.int64) * 2 + is_held)  # later import; tie: held
         moved.append(np.full(len(part), not is_held))
-        sources = [series.last_sources[row] or 0]
-        if code in described:
-            sources.append(described[code].last_source_id or 0)
-        described[code] = SeriesKey(
-            subject=subject_for(person_id=person_id, external_id=""),
-            person_id=person_id,
-            external_id=series.external_ids[row],
-            tool=tool,
-            last_source_id=max(sources) or None,
-        )
+        external_ids[code] = series.external_ids[row]  # the person's own id, when they have one
+        last_sources[code] = max(last_sources.get(code, 0), series.last_sources[row] or 0)
     all_keys, all_entries = np.concatenate(keys), np.concatenate(entries)
     kept = merge_ranked(all_keys, all_entries["week"], np.concatenate(ranks))
     write_series(
         delete_ids=[series.ids[row] for series, row, _ in pieces],
-        keys=[described[code] for code in range(len(targets))],
+        rows=SeriesRows(
+            subjects=[subject_for(person_id=p, external_id="") for p, _ in targets],
+            person_ids=[p for p, _ in targets],
+            external_ids=[external_ids[code] for code in range(len(targets))],
+            tools=[tool for _, tool in targets],
+            last_sources=[last_sources[code] or None for code in range(len(targets))],
+        ),
         key_codes=np.arange(len(targets), dtype=np.int64),
         entry_keys=all_keys[kept],
         entries=all_entries[kept],

@@ -31,7 +31,7 @@ from peerwheel.engine.segments import (
 )
 from peerwheel.engine.usage_series import unpack
 from peerwheel.org.models import Person
-from peerwheel.usage.models import UsageSeries
+from peerwheel.usage.models import UsageSeries, subject_for
 
 SEGMENT_ORDER: tuple[UsageSegment, ...] = tuple(UsageSegment)
 EXPORT_FIELDS = ("person_id", "week", "segment_12w", "segment_4w")
@@ -45,7 +45,7 @@ def usage_records(*, person_id: int | None = None) -> pd.DataFrame:
     series = (
         UsageSeries.objects.all()
         if person_id is None
-        else UsageSeries.objects.filter(person_id=person_id)
+        else UsageSeries.objects.filter(subject=subject_for(person_id=person_id, external_id=""))
     )
     rows = list(series.values_list("person_id", "external_id", "tool", "data"))
     entries, lengths = unpack([row[3] for row in rows])
@@ -76,7 +76,7 @@ def usage_frame(*, person_id: int | None = None, with_tool: bool = False) -> pd.
     series = (
         UsageSeries.objects.all()
         if person_id is None
-        else UsageSeries.objects.filter(person_id=person_id)
+        else UsageSeries.objects.filter(subject=subject_for(person_id=person_id, external_id=""))
     )
     rows = list(series.values_list("person_id", "external_id", "tool", "data"))
     entries, lengths = unpack([row[3] for row in rows])

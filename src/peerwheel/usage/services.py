@@ -340,7 +340,7 @@ def _write(
 
 
 def _write_usage(read: readers.ReadResult, record: Import, report: UsageImportReport) -> None:
-    usage = read.usage
+    usage = read.usage.assign(tool=read.usage["tool"].astype("category"))  # hashed once
     codes, uniques = pd.factorize(usage["external_id"], sort=False)
     _check_lengths(usage, codes, uniques, report.file)
     index = IdentityIndex.load()
@@ -357,7 +357,9 @@ def _write_usage(read: readers.ReadResult, record: Import, report: UsageImportRe
         dtype=object,
     )
     person_id = unique_people[codes] if len(codes) else np.zeros(0, dtype=np.int64)
-    subject = unique_subjects[codes] if len(codes) else np.zeros(0, dtype=object)
+    # Categorical: two ids of one person share a subject, and nothing below re-hashes strings.
+    subject_codes, subject_values = pd.factorize(unique_subjects)
+    subject = pd.Categorical.from_codes(subject_codes[codes], categories=subject_values)
     if len(set(unique_subjects.tolist())) < len(unique_subjects) or read.kind in (
         readers.LOWER_BOUND_KINDS
     ):

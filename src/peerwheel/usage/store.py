@@ -27,6 +27,7 @@ from peerwheel.engine.usage_series import (
 from peerwheel.usage.models import UsageSeries
 
 _BATCH = 900  # SQLite's limit on query parameters, with room to spare
+_LOAD_ALL_ABOVE = 5 * _BATCH
 _COLUMNS = (
     "subject",
     "person_id",
@@ -68,19 +69,19 @@ class StoredSeries:
 
 
 @dataclass(frozen=True)
-class SeriesKey:
-    """What a written series row holds besides its entries."""
+class SeriesRows:
+    """What written series rows hold besides their entries: one item per row in each list."""
 
-    subject: str
-    person_id: int | None
-    external_id: str
-    tool: str
-    last_source_id: int | None
+    subjects: list[str]
+    person_ids: list[int | None]
+    external_ids: list[str]
+    tools: list[str]
+    last_sources: list[int | None]
 
 
 def records_frame(
     *,
-    subject: np.ndarray,
+    subject: np.ndarray | pd.Categorical,
     person_id: np.ndarray,
     usage: pd.DataFrame,
     source_id: int | None,
@@ -93,7 +94,7 @@ def records_frame(
             "person_id": np.asarray(person_id, dtype=np.int64),
             "external_id": usage["external_id"].to_numpy(),
             "week_days": (week - _EPOCH).astype(np.int64),
-            "tool": usage["tool"].to_numpy(),
+            "tool": usage["tool"].array,
             "actions": usage["actions"].to_numpy(dtype=np.int64),
             "agent_actions": usage["agent_actions"].to_numpy(dtype=np.int64),
             "active_days": usage["active_days"].to_numpy(dtype=np.float64, na_value=np.nan),
@@ -147,23 +148,21 @@ def upsert_usage(rows: pd.DataFrame, *, keep_existing: bool = False) -> UpsertCo
         external = rows["external_id"].to_numpy()[first_row]
         source = rows["source_id"].to_numpy()[first_row]
         changed = np.isin(merged.keys, merged.changed)
-        keys = [
-            SeriesKey(
-                subject=str(key_subjects[k]),
-                person_id=int(person[k]) if person[k] >= 0 else None,
-                external_id=str(external[k]),
-                tool=str(key_tools[k]),
-                last_source_id=int(source[k]) or None,
-            )
-            for k in merged.changed.tolist()
-        ]
-        rewritten = set(merged.changed.tolist())
+        changed_keys = merged.changed.tolist()
+        described = SeriesRows(
+            subjects=key_subjects[merged.changed].tolist(),
+            person_ids=[p if p >= 0 else None for p in person[merged.changed].tolist()],
+            external_ids=external[merged.changed].tolist(),
+            tools=key_tools[merged.changed].tolist(),
+            last_sources=[s or None for s in source[merged.changed].tolist()],
+        )
+        rewritten = set(changed_keys)
         replaced = [
             pk for pk, key in zip(stored.ids, stored_keys.tolist(), strict=True) if key in rewritten
         ]
         write_series(
             delete_ids=replaced,
-            keys=keys,
+            rows=described,
             key_codes=merged.changed,
             entry_keys=merged.keys[changed],
             entries=merged.entries[changed],
@@ -179,6 +178,11 @@ def load_series(*, subjects: Iterable[str] | None = None, unmatched: bool = Fals
         rows = list(UsageSeries.objects.filter(person__isnull=True).values_list(*fields))
     else:
         wanted = sorted(set(subjects or ()))
+        if len(wanted) > _LOAD_ALL_ABOVE:  # one scan beats many IN lists
+            chosen = set(wanted)
+            every = UsageSeries.objects.values_list(*fields)
+            rows = [row for row in every if row[1] in chosen]
+            wanted = []
         for start in range(0, len(wanted), _BATCH):
             batch = wanted[start : start + _BATCH]
             rows += UsageSeries.objects.filter(subject__in=batch).values_list(*fields)
@@ -199,46 +203,46 @@ def load_series(*, subjects: Iterable[str] | None = None, unmatched: bool = Fals
 def write_series(
     *,
     delete_ids: Sequence[int],
-    keys: Sequence[SeriesKey],
+    rows: SeriesRows,
     key_codes: npt.NDArray[np.int64],
     entry_keys: npt.NDArray[np.int64],
     entries: Entries,
 ) -> None:
-    """Replace the rows `delete_ids` by one row per key: `keys[i]` describes `key_codes[i]`,
-    whose entries are those with that `entry_keys` (sorted by key, then week)."""
+    """Replace the rows `delete_ids` by one row per key: item i of `rows` describes
+    `key_codes[i]`, whose entries are those with that `entry_keys` (sorted by key, then week)."""
     for start in range(0, len(delete_ids), _BATCH):
         UsageSeries.objects.filter(id__in=delete_ids[start : start + _BATCH]).delete()
     packed = pack(entry_keys, entries)
     if not np.array_equal(packed.keys, key_codes):
         raise ValueError("every key written needs entries, and the keys must be sorted")
-    first = (packed.first_week.astype("datetime64[D]")).tolist()
-    last = (packed.last_week.astype("datetime64[D]")).tolist()
-    rows = [
-        (
-            key.subject,
-            key.person_id,
-            key.external_id,
-            key.tool,
-            first[i],
-            last[i],
-            int(packed.counts[i]),
-            packed.blobs[i],
-            key.last_source_id,
+    first = np.datetime_as_string(packed.first_week.astype("datetime64[D]")).tolist()
+    last = np.datetime_as_string(packed.last_week.astype("datetime64[D]")).tolist()
+    values = list(
+        zip(
+            rows.subjects,
+            rows.person_ids,
+            rows.external_ids,
+            rows.tools,
+            first,
+            last,
+            packed.counts.tolist(),
+            packed.blobs,
+            rows.last_sources,
+            strict=True,
         )
-        for i, key in enumerate(keys)
-    ]
+    )
     table = UsageSeries._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg's own cursor, for COPY
             with raw.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
-                for row in rows:
+                for row in values:
                     copy.write_row(row)
         else:
             placeholders = ", ".join(["%s"] * len(_COLUMNS))
             cursor.executemany(
                 f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
-                rows,
+                values,
             )
 
 
