@@ -27,6 +27,7 @@ from peerwheel.engine.segments import (
     MissingWeeks,
     UsageSegment,
     adoption_ladder,
+    segment_codes,
     usage_segments,
 )
 from peerwheel.engine.usage_series import unpack
@@ -131,13 +132,11 @@ def segments_for(
         until=until,
         rule=TWELVE_WEEKS,
     )
-    if four_weeks:
-        short = usage_segments(
-            frame, person="subject", missing_weeks=MissingWeeks.ZERO, until=until, rule=FOUR_WEEKS
-        )
-        result["segment_4w"] = pd.Categorical.from_codes(
-            short["segment"].cat.codes.to_numpy(), dtype=SEGMENT_DTYPE
-        )
+    if four_weeks:  # the same person-weeks (zeros filled in), ranked by the 4-week rule
+        person = result["person"].to_numpy()
+        group = np.cumsum(np.r_[False, person[1:] != person[:-1]]).astype(np.int64)
+        rank = segment_codes(group, result["actions"].to_numpy(dtype=np.int64), FOUR_WEEKS)[0]
+        result["segment_4w"] = pd.Categorical.from_codes(rank, dtype=SEGMENT_DTYPE)
     return result
 
 
