@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from peerwheel.engine.usage_formats import (
     FORMATS,
@@ -108,6 +109,16 @@ def count_rows(path: Path) -> int:
     return max(lines, 1)
 
 
+def concat_frames(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Chunks one after the other; categorical columns stay categorical (their categories
+    joined), where a plain concat would turn a million ids back into strings."""
+    frame = pd.concat(parts, ignore_index=True)
+    for column in parts[0].columns:
+        if all(isinstance(part[column].dtype, pd.CategoricalDtype) for part in parts):
+            frame[column] = union_categoricals([part[column] for part in parts])
+    return frame
+
+
 def read_usage(
     path: Path,
     kind: str,
@@ -131,7 +142,7 @@ def read_usage(
         for frame in frames:
             parts.append(frame)
             progress(report.rows_read)
-        usage = pd.concat(parts, ignore_index=True) if parts else empty_usage_frame()
+        usage = concat_frames(parts) if parts else empty_usage_frame()
         return ReadResult(kind, report, usage=usage[list(FRAME_COLUMNS)])
     if kind == chatgpt_enterprise.FORMAT:
         rows, report = chatgpt_enterprise.parse(path, today=today, file_name=file_name)

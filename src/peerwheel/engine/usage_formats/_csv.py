@@ -117,12 +117,16 @@ def read_chunks(
     *,
     text_positions: Iterable[int] = (),
     chunksize: int = 262_144,
+    text_as_category: bool = False,
 ) -> Iterator[tuple[int, pd.DataFrame]]:
     """Yield (line of the chunk's first row, frame) with columns named by header position.
 
-    Text columns come back as strings with "" for empty; the others as pandas infers them
-    (numbers when the column is clean, strings when it holds garbage, for the caller to find).
-    Blank lines come back as rows of NaN so the line numbers stay right.
+    Text columns come back as strings with "" for empty (or, with `text_as_category`, as
+    categoricals with NaN for empty: the C parser hashes each value once and makes a Python
+    string only per distinct value, which is what a million rows of a few thousand people need);
+    the others as pandas infers them (numbers when the column is clean, strings when it holds
+    garbage, for the caller to find). Blank lines come back as rows of NaN so the line numbers
+    stay right.
     """
     text = set(text_positions)
     width = len(csv_file.headers)
@@ -138,7 +142,7 @@ def read_chunks(
             # Every column is read (no usecols), so a row with too many values is an error.
             names=list(range(width)),
             index_col=False,
-            dtype=dict.fromkeys(text, str),
+            dtype=dict.fromkeys(text, "category" if text_as_category else str),
             keep_default_na=False,
             na_values=[""],
             skip_blank_lines=False,
@@ -195,6 +199,11 @@ class TextColumn:
 
     def values(self) -> npt.NDArray[np.object_]:
         return self.uniques[self.codes]
+
+    def categorical(self) -> pd.Categorical:
+        """The values as a categorical: no string per row (stripped values may coincide)."""
+        codes, categories = pd.factorize(self.uniques)
+        return pd.Categorical.from_codes(codes[self.codes], categories=categories)
 
     def empty(self) -> npt.NDArray[np.bool_]:
         return np.isin(self.codes, np.flatnonzero(self.uniques == ""))

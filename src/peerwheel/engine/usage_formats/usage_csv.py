@@ -126,7 +126,9 @@ def _frames(
     text = [pos["person"], pos["tool"], when]
     wanted = sorted(pos.values())
     duplicates = DuplicateTracker()
-    chunks = read_chunks(csv_file, wanted, text_positions=text, chunksize=chunksize)
+    chunks = read_chunks(
+        csv_file, wanted, text_positions=text, chunksize=chunksize, text_as_category=True
+    )
     for first_line, raw_chunk in chunks:
         chunk = raw_chunk.reset_index(drop=True)
         lines = np.arange(first_line, first_line + len(chunk), dtype=np.int64)
@@ -176,9 +178,9 @@ def _convert(
     dates = date_column(chunk, when, first_line=0, csv_file=csv_file, today=today)
     return pd.DataFrame(
         {
-            "external_id": person.values(),
+            "external_id": person.categorical(),
             "week": dates if daily else to_monday(dates),
-            "tool": tool.values(),
+            "tool": tool.categorical(),
             "actions": _counts(chunk, csv_file, "actions"),
             "agent_actions": _counts(chunk, csv_file, "agent_actions"),
             "active_days": _active_days(chunk, csv_file),
