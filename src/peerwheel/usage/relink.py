@@ -102,11 +102,9 @@ def usage_relink(index: IdentityIndex | None = None) -> int:
     pieces = [
         (unmatched, i, (person_of[unmatched.external_ids[i]], unmatched.tools[i])) for i in moving
     ]
-    pieces += [
-        (held, i, (held.person_ids[i], held.tools[i]))
-        for i in range(len(held.ids))
-        if (held.person_ids[i], held.tools[i]) in code_of
-    ]
+    for i, (person_id, tool) in enumerate(zip(held.person_ids, held.tools, strict=True)):
+        if person_id is not None and (person_id, tool) in code_of:
+            pieces.append((held, i, (person_id, tool)))
     keys, entries, ranks, moved = [], [], [], []
     external_ids: dict[int, str] = {}
     last_sources: dict[int, int] = {}

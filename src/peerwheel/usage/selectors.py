@@ -63,7 +63,7 @@ def usage_records(*, person_id: int | None = None) -> pd.DataFrame:
             "tool": repeated(2),
             "actions": entries["actions"].astype(np.int64),
             "agent_actions": entries["agent_actions"].astype(np.int64),
-            "active_days": pd.array(np.where(days < 0, None, days), dtype="Int64"),
+            "active_days": pd.arrays.IntegerArray(days, days < 0),  # -1: none given
             "source_id": entries["source"].astype(np.int64),
         }
     )
