@@ -113,7 +113,7 @@ def merge_import(
     keys = np.concatenate([old_keys, new_keys]).astype(np.int64, copy=False)
     entries = np.concatenate([old, new])
     origin = np.r_[np.zeros(len(old), np.int8), np.ones(len(new), np.int8)]
-    order = np.lexsort((origin, entries["week"], keys))
+    order = _order_by(keys, entries["week"], origin)
     keys, entries, origin = keys[order], entries[order], origin[order]
     same = (keys[1:] == keys[:-1]) & (entries["week"][1:] == entries["week"][:-1])
     first = np.flatnonzero(same)  # the stored entry of a pair; first + 1 is the incoming one
@@ -139,6 +139,19 @@ def merge_import(
         updated=int(replace.sum()),
         unchanged=int(len(first) - replace.sum()),
     )
+
+
+def _order_by(keys: Keys, weeks: npt.NDArray[np.integer], origin: npt.NDArray[np.int8]) -> Keys:
+    """The order by key, week, origin: one stable sort of a combined integer when it fits
+    (several times faster than `np.lexsort` on a million entries), else `np.lexsort`."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64)
+    week = weeks.astype(np.int64)
+    low, span = int(week.min()), int(week.max() - week.min()) + 1
+    if int(keys.min()) >= 0 and (int(keys.max()) + 1) * span * 2 < 2**62:
+        combined = (keys * span + (week - low)) * 2 + origin
+        return np.argsort(combined, kind="stable").astype(np.int64, copy=False)
+    return np.lexsort((origin, week, keys)).astype(np.int64, copy=False)
 
 
 def merge_ranked(keys: Keys, weeks: npt.ArrayLike, rank: npt.ArrayLike) -> npt.NDArray[np.int64]:

@@ -335,11 +335,14 @@ def _write(
         )
         report.people_created, report.people_updated = created, updated
         report.warnings.extend(warnings)
-    _write_usage(read, record, report)
-    report.relinked = usage_relink()
+    index = _write_usage(read, record, report)
+    report.relinked = usage_relink(index)
 
 
-def _write_usage(read: readers.ReadResult, record: Import, report: UsageImportReport) -> None:
+def _write_usage(
+    read: readers.ReadResult, record: Import, report: UsageImportReport
+) -> IdentityIndex:
+    """Match and write the records; returns the identity index it used (for the relink)."""
     usage = read.usage.assign(tool=read.usage["tool"].astype("category"))  # hashed once
     codes, uniques = pd.factorize(usage["external_id"], sort=False)
     _check_lengths(usage, codes, uniques, report.file)
@@ -372,6 +375,7 @@ def _write_usage(read: readers.ReadResult, record: Import, report: UsageImportRe
         counts.updated,
         counts.unchanged,
     )
+    return index
 
 
 def _check_lengths(usage: pd.DataFrame, codes: np.ndarray, uniques: pd.Index, file: str) -> None:
