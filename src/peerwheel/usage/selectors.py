@@ -14,8 +14,10 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import psycopg
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection
 from django.db.models import Max
 from django.http import Http404
 
@@ -39,16 +41,31 @@ EXPORT_FIELDS = ("person_id", "week", "segment_12w", "segment_4w")
 NO_GROUP = "(not set)"
 
 
+SeriesRow = tuple[int | None, str, str, bytes | memoryview, int | None]
+
+
+def _series_rows(person_id: int | None) -> list[SeriesRow]:
+    """(person_id, external_id, tool, data, last_source_id) of every series, or of one
+    person's. On PostgreSQL the rows come in psycopg's binary format: the packed weeks arrive as
+    they are, not as hex."""
+    series = UsageSeries.objects.all()
+    if person_id is not None:
+        series = series.filter(subject=subject_for(person_id=person_id, external_id=""))
+    query = series.values_list("person_id", "external_id", "tool", "data", "last_source_id")
+    if connection.vendor != "postgresql":
+        return list(query)
+    sql, params = query.query.sql_with_params()
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:  # server-side binding: binary allowed
+        cursor.execute(sql, params, binary=True)
+        return cursor.fetchall()
+
+
 def usage_records(*, person_id: int | None = None) -> pd.DataFrame:
     """Every weekly usage record (or one person's), one row each: person_id (nullable Int64),
     external_id (the id the latest import of the series used), week (datetime64, the Monday),
     tool, actions, agent_actions, active_days (nullable Int64), source_id (the import)."""
-    series = (
-        UsageSeries.objects.all()
-        if person_id is None
-        else UsageSeries.objects.filter(subject=subject_for(person_id=person_id, external_id=""))
-    )
-    rows = list(series.values_list("person_id", "external_id", "tool", "data"))
+    rows = _series_rows(person_id)
     entries, lengths = unpack([row[3] for row in rows])
 
     def repeated(position: int) -> np.ndarray:
@@ -74,12 +91,10 @@ def usage_frame(*, person_id: int | None = None, with_tool: bool = False) -> pd.
     person id, or minus a number per unmatched external id), person_id (NaN when unmatched),
     external_id (unmatched rows only), week (datetime64), actions, agent_actions (and tool, when
     asked)."""
-    series = (
-        UsageSeries.objects.all()
-        if person_id is None
-        else UsageSeries.objects.filter(subject=subject_for(person_id=person_id, external_id=""))
-    )
-    rows = list(series.values_list("person_id", "external_id", "tool", "data"))
+    return _usage_frame_of(_series_rows(person_id), with_tool=with_tool)
+
+
+def _usage_frame_of(rows: list[SeriesRow], *, with_tool: bool = False) -> pd.DataFrame:
     entries, lengths = unpack([row[3] for row in rows])
     people = np.array([row[0] if row[0] is not None else -1 for row in rows], dtype=np.int64)
     unmatched = people < 0
@@ -102,17 +117,12 @@ def usage_frame(*, person_id: int | None = None, with_tool: bool = False) -> pd.
     return frame
 
 
-def _matched_external_ids() -> pd.Series:
+def _matched_external_ids(rows: list[SeriesRow]) -> pd.Series:
     """Person id → the external id that person's latest import used."""
     ids = pd.DataFrame.from_records(
-        list(
-            UsageSeries.objects.filter(person__isnull=False).values_list(
-                "person_id", "external_id", "last_source_id"
-            )
-        ),
+        [(row[0], row[1], row[4] or 0) for row in rows if row[0] is not None],
         columns=["person_id", "external_id", "source_id"],
     )
-    ids["source_id"] = ids["source_id"].fillna(0)
     ids = ids.sort_values(["source_id", "external_id"], kind="stable")
     return ids.drop_duplicates("person_id", keep="last").set_index("person_id")["external_id"]
 
@@ -143,7 +153,8 @@ def segments_for(
 def segments_all(*, four_weeks: bool = False) -> pd.DataFrame:
     """Segments for every subject and week, with `person_id` (NaN when unmatched) and
     `external_id` (the id the latest import used for the subject)."""
-    frame = usage_frame()
+    rows = _series_rows(None)
+    frame = _usage_frame_of(rows)
     result = segments_for(frame, four_weeks=four_weeks)
     if result.empty:
         return result.assign(person_id=pd.Series(dtype="Int64"), external_id=pd.Series(dtype=str))
@@ -153,7 +164,7 @@ def segments_all(*, four_weeks: bool = False) -> pd.DataFrame:
     result["person_id"] = np.where(is_person, subject, np.nan)
     external = np.empty(len(result), dtype=object)
     if is_person.any():
-        ids = _matched_external_ids()
+        ids = _matched_external_ids(rows)
         external[is_person] = ids.reindex(subject[is_person]).to_numpy()
     if (~is_person).any():
         unmatched = frame[frame["subject"] < 0].drop_duplicates("subject").set_index("subject")
