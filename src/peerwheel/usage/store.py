@@ -39,6 +39,7 @@ _COLUMNS = (
     "data",
     "last_source_id",
 )
+_PG_TYPES = ("varchar", "int8", "varchar", "varchar", "date", "date", "int4", "bytea", "int8")
 _EPOCH = np.datetime64("1970-01-01", "D")
 
 
@@ -215,8 +216,16 @@ def write_series(
     packed = pack(entry_keys, entries)
     if not np.array_equal(packed.keys, key_codes):
         raise ValueError("every key written needs entries, and the keys must be sorted")
-    first = np.datetime_as_string(packed.first_week.astype("datetime64[D]")).tolist()
-    last = np.datetime_as_string(packed.last_week.astype("datetime64[D]")).tolist()
+    postgresql = connection.vendor == "postgresql"
+    first_week, last_week = (
+        packed.first_week.astype("datetime64[D]"),
+        packed.last_week.astype("datetime64[D]"),
+    )
+    if postgresql:  # dates for the binary COPY; ISO text spares SQLite's adapter
+        first, last = first_week.tolist(), last_week.tolist()
+    else:
+        first = np.datetime_as_string(first_week).tolist()
+        last = np.datetime_as_string(last_week).tolist()
     values = list(
         zip(
             rows.subjects,
@@ -233,9 +242,11 @@ def write_series(
     )
     table = UsageSeries._meta.db_table
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if postgresql:
             raw = cursor.cursor  # psycopg's own cursor, for COPY
-            with raw.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+            sql = f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+            with raw.copy(sql) as copy:
+                copy.set_types(_PG_TYPES)
                 for row in values:
                     copy.write_row(row)
         else:
