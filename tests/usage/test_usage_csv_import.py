@@ -115,3 +115,19 @@ def test_dry_run_reports_and_writes_nothing(org: dict[str, Person], write_file: 
     assert "would create 1" in report.summary()
     assert not UsageSeries.objects.exists()
     assert Import.objects.get(pk=report.import_id).status == Import.Status.DRY_RUN
+
+
+def test_deleting_a_person_deletes_their_usage_and_nobody_else_s(
+    org: dict[str, Person], write_file: Write
+) -> None:
+    path = write_file(
+        "usage.csv",
+        HEADER
+        + "alice@example.com,2025-03-03,ChatGPT,12,0\n"
+        + "alice@example.com,2025-03-03,Copilot,2,0\n"
+        + "bob@example.com,2025-03-03,ChatGPT,3,0\n",
+    )
+    usage_import("usage-csv", path)
+    org["alice"].delete()
+    assert set(records()) == {("E3", date(2025, 3, 3), "ChatGPT")}
+    assert UsageSeries.objects.count() == 1

@@ -37,8 +37,7 @@ class UsageSeries(models.Model):
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="usage_series",
-        db_index=False,  # a person's series are found by subject, "p:<id>", in the unique key
+        related_name="usage_series",  # indexed: deleting people checks it on PostgreSQL
     )
     external_id = models.CharField(max_length=254, help_text="the id the latest import used")
     tool = models.CharField(max_length=120)
@@ -52,7 +51,6 @@ class UsageSeries(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="usage_series",
-        db_index=False,  # read only when an Import row is deleted
         help_text="the latest import that changed this series",
     )
 

@@ -63,8 +63,8 @@ class Migration(migrations.Migration):
                 ('last_week', models.DateField(help_text='the Monday of the last week held')),
                 ('weeks', models.PositiveIntegerField(help_text='how many weekly records `data` holds')),
                 ('data', models.BinaryField(help_text='the weekly records, packed (engine.usage_series)')),
-                ('last_source', models.ForeignKey(blank=True, db_index=False, help_text='the latest import that changed this series', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='usage_series', to='core.import')),
-                ('person', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='usage_series', to='org.person')),
+                ('last_source', models.ForeignKey(blank=True, help_text='the latest import that changed this series', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='usage_series', to='core.import')),
+                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='usage_series', to='org.person')),
             ],
             options={
                 'verbose_name_plural': 'usage series',
