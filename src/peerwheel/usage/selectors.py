@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import psycopg
 from django.conf import settings
@@ -94,37 +95,46 @@ def usage_frame(*, person_id: int | None = None, with_tool: bool = False) -> pd.
     return _usage_frame_of(_series_rows(person_id), with_tool=with_tool)
 
 
-def _usage_frame_of(rows: list[SeriesRow], *, with_tool: bool = False) -> pd.DataFrame:
-    entries, lengths = unpack([row[3] for row in rows])
+def _subjects(rows: list[SeriesRow]) -> npt.NDArray[np.int64]:
+    """Each series' subject as a number: its person id, or minus a number per unmatched id."""
     people = np.array([row[0] if row[0] is not None else -1 for row in rows], dtype=np.int64)
     unmatched = people < 0
     codes, _ = pd.factorize(pd.Series([row[1] for row in rows], dtype=object)[unmatched])
-    subject = people.copy()
-    subject[unmatched] = -1 - codes.astype(np.int64)
-    external = np.array([row[1] if row[0] is None else None for row in rows], dtype=object)
+    people[unmatched] = -1 - codes.astype(np.int64)
+    return people
+
+
+def _usage_frame_of(
+    rows: list[SeriesRow], *, with_tool: bool = False, with_external: bool = True
+) -> pd.DataFrame:
+    entries, lengths = unpack([row[3] for row in rows])
+    subject = _subjects(rows)
     frame = pd.DataFrame(
         {
             "subject": np.repeat(subject, lengths),
-            "person_id": np.repeat(np.where(unmatched, np.nan, people), lengths),
+            "person_id": np.repeat(np.where(subject < 0, np.nan, subject), lengths),
             "week": entries["week"].astype("datetime64[D]").astype("datetime64[ns]"),
             "actions": entries["actions"].astype(np.int64),
             "agent_actions": entries["agent_actions"].astype(np.int64),
-            "external_id": np.repeat(external, lengths),
         }
     )
+    if with_external:  # unmatched rows only
+        external = np.array([row[1] if row[0] is None else None for row in rows], dtype=object)
+        frame["external_id"] = np.repeat(external, lengths)
     if with_tool:
         frame["tool"] = np.repeat(np.array([row[2] for row in rows], dtype=object), lengths)
     return frame
 
 
-def _matched_external_ids(rows: list[SeriesRow]) -> pd.Series:
-    """Person id → the external id that person's latest import used."""
-    ids = pd.DataFrame.from_records(
-        [(row[0], row[1], row[4] or 0) for row in rows if row[0] is not None],
-        columns=["person_id", "external_id", "source_id"],
-    )
-    ids = ids.sort_values(["source_id", "external_id"], kind="stable")
-    return ids.drop_duplicates("person_id", keep="last").set_index("person_id")["external_id"]
+def _external_ids(rows: list[SeriesRow]) -> pd.Series:
+    """Subject → the external id its latest import used (for a person with several series,
+    the one of the series changed last)."""
+    chosen: dict[int, tuple[int, str]] = {}
+    for subject, row in zip(_subjects(rows).tolist(), rows, strict=True):
+        candidate = (row[4] or 0, row[1])
+        if subject not in chosen or candidate > chosen[subject]:
+            chosen[subject] = candidate
+    return pd.Series({subject: external for subject, (_, external) in chosen.items()})
 
 
 def latest_week() -> date | None:
@@ -154,22 +164,12 @@ def segments_all(*, four_weeks: bool = False) -> pd.DataFrame:
     """Segments for every subject and week, with `person_id` (NaN when unmatched) and
     `external_id` (the id the latest import used for the subject)."""
     rows = _series_rows(None)
-    frame = _usage_frame_of(rows)
-    result = segments_for(frame, four_weeks=four_weeks)
+    result = segments_for(_usage_frame_of(rows, with_external=False), four_weeks=four_weeks)
     if result.empty:
         return result.assign(person_id=pd.Series(dtype="Int64"), external_id=pd.Series(dtype=str))
-    # Subjects: person ids (>= 1) or negative codes of unmatched ids.
     subject = result["person"].to_numpy(dtype=np.int64)
-    is_person = subject > 0
-    result["person_id"] = np.where(is_person, subject, np.nan)
-    external = np.empty(len(result), dtype=object)
-    if is_person.any():
-        ids = _matched_external_ids(rows)
-        external[is_person] = ids.reindex(subject[is_person]).to_numpy()
-    if (~is_person).any():
-        unmatched = frame[frame["subject"] < 0].drop_duplicates("subject").set_index("subject")
-        external[~is_person] = unmatched["external_id"].reindex(subject[~is_person]).to_numpy()
-    result["external_id"] = external
+    result["person_id"] = np.where(subject > 0, subject, np.nan)
+    result["external_id"] = _external_ids(rows).reindex(subject).to_numpy()
     return result
 
 
@@ -178,12 +178,14 @@ def segments_export_frame() -> pd.DataFrame:
     Viva Insights' labels ("Power User", ..., "Non-user")."""
     result = segments_all(four_weeks=True)
     labels = np.array([segment.label for segment in SEGMENT_DTYPE.categories], dtype=object)
-    weeks, week_codes = np.unique(result["week"].to_numpy(), return_inverse=True)
-    iso = pd.DatetimeIndex(weeks).strftime("%Y-%m-%d").to_numpy(dtype=object)
+    days = result["week"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    first = int(days.min()) if len(days) else 0
+    span = np.arange(first, int(days.max()) + 1 if len(days) else 0).astype("datetime64[D]")
+    iso = np.datetime_as_string(span).astype(object)  # each date once, not once per row
     return pd.DataFrame(
         {
             "person_id": result["external_id"].to_numpy(),
-            "week": iso[week_codes],
+            "week": iso[days - first],
             "segment_12w": labels[result["segment"].cat.codes.to_numpy()],
             "segment_4w": labels[result["segment_4w"].cat.codes.to_numpy()],
         },
