@@ -15,6 +15,7 @@ from django.urls import reverse
 from peerwheel.engine.demo_org import DemoOrgConfig, generate_demo_org
 from peerwheel.engine.scenarios import preset
 from peerwheel.org.demo import demo_organisation_load
+from peerwheel.org.models import Person
 from peerwheel.simulate.demo import DEMO_COMPARISONS, simulate_demo
 from peerwheel.simulate.models import SimulationRun
 from peerwheel.simulate.services import simulation_run_create, simulation_run_execute
@@ -110,16 +111,23 @@ def test_strategies_in_one_scenario_and_a_failed_run_says_why(
     assert [a["name"] for a in run.result["arms"]] == ["Natural champions", "Best-connected people"]
     assert {a["scenario"]["failure_week"] for a in run.result["arms"]} == {3}
     assert {a["scenario"]["show_and_tell"] for a in run.result["arms"]} == {"weekly"}
-    too_many = {**FORM, "k": "50"}
-    client.post(reverse("simulate:home"), too_many)
-    failed = _wait(SimulationRun.objects.order_by("-pk").first().pk)  # type: ignore[union-attr]
-    assert failed.status == SimulationRun.Status.FAILED
+    too_many = client.post(reverse("simulate:home"), {**FORM, "k": "50"})
+    assert too_many.status_code == 400  # said on the form; no run is queued
     assert (
-        failed.error
-        == "Natural champions + weekly show-and-tell: 50 champions is more than the 7 people"
+        "Natural champions + weekly show-and-tell: 50 champions is more than the 7 people in "
+        "the organisation; choose at most 7"
+    ) in too_many.content.decode()
+    assert SimulationRun.objects.count() == 1
+    # People can leave between the form and the run: the run fails and says why.
+    queued = simulation_run_create(
+        actor=None, arms=[preset("natural").with_changes(k=6)], runs=5, weeks=4
     )
+    Person.objects.filter(employee_id__in=["E2", "E3"]).delete()
+    failed = simulation_run_execute(run=queued)
+    assert failed.status == SimulationRun.Status.FAILED
+    assert failed.error == "Natural champions: 6 champions is more than the 5 people"
     page = client.get(reverse("simulate:run", args=[failed.pk])).content.decode()
-    assert "The simulation failed: Natural champions + weekly show-and-tell: 50 champions" in page
+    assert "The simulation failed: Natural champions: 6 champions is more than" in page
 
 
 def test_past_runs_list_in_a_fixed_number_of_queries(
@@ -129,7 +137,11 @@ def test_past_runs_list_in_a_fixed_number_of_queries(
     lead = User.objects.get(username="carol")
     for n in range(6):
         simulation_run_create(
-            actor=lead, arms=[preset("natural"), preset("appointed")], runs=5, weeks=4, seed=n
+            actor=lead,
+            arms=[preset("natural").with_changes(k=3), preset("appointed").with_changes(k=3)],
+            runs=5,
+            weeks=4,
+            seed=n,
         )
     with django_assert_max_num_queries(6):  # session, user, permissions, runs with their authors
         response = client.get(reverse("simulate:home"))

@@ -19,6 +19,7 @@ from peerwheel.engine.networks import Network
 from peerwheel.engine.scenarios import Scenario
 from peerwheel.engine.seeding import SeedStrategy
 from peerwheel.engine.sweep import SweepTask, run_task, summarise
+from peerwheel.org.models import Person
 from peerwheel.simulate import selectors
 from peerwheel.simulate.models import SimulationRun
 
@@ -52,6 +53,13 @@ def simulation_run_create(
         raise SimulationInputError("compare between 1 and 4 scenarios or strategies")
     if not 1 <= runs <= 1000 or not 1 <= weeks <= 260:
         raise SimulationInputError("runs must be 1–1000 and weeks 1–260")
+    people = Person.objects.count()
+    for arm in arms:  # said now, on the form, rather than by a run that fails
+        if arm.strategy is not None and arm.k > people:
+            raise SimulationInputError(
+                f"{arm.name}: {arm.k} champions is more than the {people} people in the "
+                f"organisation; choose at most {people}"
+            )
     return SimulationRun.objects.create(
         title=title or " vs ".join(arm.name for arm in arms),
         created_by=actor,

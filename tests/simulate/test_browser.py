@@ -1,0 +1,55 @@
+"""The Simulate page in Debian's chromium: a lead compares presets and watches the live bar
+turn into curves and a table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from peerwheel.simulate.models import SimulationRun
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def test_a_lead_runs_a_comparison_and_sees_the_curves(
+    live_server: Any, browser_page: Any, cast: dict[str, User]
+) -> None:
+    from tests.conftest import PASSWORD
+
+    page = browser_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "carol")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.click("nav >> text=Simulate")
+    page.wait_for_selector("#scenario-title")
+
+    page.uncheck("input[name=presets][value=appointed]")  # two presets of the three shown
+    page.fill("#id_k", "2")  # the cast is seven people
+    page.fill("#id_runs", "20")
+    page.fill("#id_weeks", "8")
+    page.click("form.sim-form button[type=submit]")
+
+    page.wait_for_selector("#simulation-result .sim-progress", timeout=10_000)
+    page.wait_for_selector(".sim-result[data-status=done]", timeout=120_000)  # numba compiles
+    page.wait_for_selector(".sim-result .js-plotly-plot", timeout=10_000)  # plotly.js drew it
+    rows = page.locator(".sim-table tbody tr")
+    assert rows.count() == 2
+    names = rows.locator("th").all_inner_texts()
+    assert names == ["Mandate only", "Natural champions + weekly show-and-tell"]
+    assert "Adopted after 8 weeks" in page.locator(".sim-table thead").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "simulate.png"), full_page=True)
+
+    run = SimulationRun.objects.get()
+    assert run.created_by == cast["carol"] and run.status == SimulationRun.Status.DONE
+    assert (run.parameters["runs"], run.parameters["weeks"]) == (20, 8)
+    page.click(".sim-result >> text=link to this run")
+    page.wait_for_url(f"{live_server.url}/simulate/runs/{run.pk}/")
+    assert page.locator(".js-plotly-plot").count() == 1
