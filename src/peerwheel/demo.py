@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pandas as pd
 from django.db import transaction
 
 from peerwheel.accounts.roles import Role
@@ -20,6 +21,7 @@ from peerwheel.org.models import Person
 from peerwheel.simulate.demo import simulate_demo
 from peerwheel.study.demo import demo_survey_wave
 from peerwheel.usage.demo import usage_demo
+from peerwheel.usage.selectors import segments_all
 
 DEMO_PASSWORD = "peerwheel-demo"  # noqa: S105 - a documented password for the local demo only
 
@@ -36,11 +38,23 @@ class DemoContext:
 DemoStep = Callable[[DemoContext], None]
 
 
+def _member_pick(frame: pd.DataFrame, people: dict[int, Person]) -> int:
+    """A salesperson who has taken up AI (the highest usage segment now), so that the member's
+    own "My usage" page has a story to show; the first one when nobody has usage."""
+    candidates = frame.index[(frame["role_family"] == "sales") & (frame["level"] == 3)]
+    segments = segments_all()
+    if segments.empty:
+        return int(candidates[0])
+    latest = segments[segments["week"] == segments["week"].max()]
+    rank = dict(zip(latest["person_id"], latest["segment"].cat.codes, strict=True))
+    return int(max(candidates, key=lambda node: rank.get(people[int(node)].pk, -1)))
+
+
 def _demo_logins(context: DemoContext) -> None:
     """One login per role, each linked to a plausible person in the demo organisation."""
     frame = context.org.people
     picks = {
-        Role.MEMBER: frame.index[(frame["role_family"] == "sales") & (frame["level"] == 3)][0],
+        Role.MEMBER: _member_pick(frame, context.people),
         Role.CHAMPION: frame.index[(frame["role_family"] == "engineering") & (frame["level"] == 3)][
             0
         ],
@@ -61,7 +75,8 @@ def _demo_logins(context: DemoContext) -> None:
         context.logins[role] = f"{person.display_name}, {person.job_title}"
 
 
-DEMO_STEPS: list[DemoStep] = [_demo_logins, hub_demo, usage_demo, demo_survey_wave, simulate_demo]
+#: Logins after usage, so the member can be someone with usage of their own to look at.
+DEMO_STEPS: list[DemoStep] = [hub_demo, usage_demo, _demo_logins, demo_survey_wave, simulate_demo]
 
 
 def demo_build(
