@@ -108,7 +108,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # A transaction that reads, then writes (an import merging into what is stored)
+            # must not meet another writer half-way: SQLite would fail it at once with
+            # "database is locked". IMMEDIATE takes the write lock at BEGIN, so the second
+            # writer waits (up to `timeout`) instead.
+            "transaction_mode": "IMMEDIATE",
+        }
     )
     DATABASES["default"].setdefault("TEST", {})
     # A file, not memory: background jobs (imports, simulations) write from their own threads,
