@@ -131,3 +131,27 @@ def test_deleting_a_person_deletes_their_usage_and_nobody_else_s(
     org["alice"].delete()
     assert set(records()) == {("E3", date(2025, 3, 3), "ChatGPT")}
     assert UsageSeries.objects.count() == 1
+
+
+def test_two_unmatched_ids_of_one_person_join_when_a_map_arrives(
+    org: dict[str, Person], write_file: Write
+) -> None:
+    older = write_file(
+        "logins.csv", HEADER + "al-gh,2025-03-03,Copilot,5,0\n" + "al-gh,2025-03-10,Copilot,6,0\n"
+    )
+    newer = write_file(
+        "ids.csv", HEADER + "u-901,2025-03-10,Copilot,9,1\n" + "u-901,2025-03-17,Copilot,2,0\n"
+    )
+    usage_import("usage-csv", older)
+    usage_import("usage-csv", newer)
+    assert {r.external_id for r in stored_records(matched=False)} == {"al-gh", "u-901"}
+    mapping = write_file("map.csv", "external_id,employee_id\nal-gh,E2\nu-901,E2\n")
+    report = usage_import("identity-map", mapping)
+    assert report.relinked == 3  # four weeks moved; the older import's 10 March gave way
+    assert records() == {
+        ("E2", date(2025, 3, 3), "Copilot"): (5, 0),
+        ("E2", date(2025, 3, 10), "Copilot"): (9, 1),
+        ("E2", date(2025, 3, 17), "Copilot"): (2, 0),
+    }
+    assert not stored_records(matched=False)
+    assert UsageSeries.objects.get().subject == f"p:{org['alice'].pk}"

@@ -15,7 +15,7 @@ from peerwheel.engine.usage_formats.identity_map import IdentityRow, IdKind
 from peerwheel.engine.usage_series import merge_ranked
 from peerwheel.org.models import Person
 from peerwheel.usage.identities import IdentityIndex, normalise_identity
-from peerwheel.usage.models import IdentityKind, IdentityLink, subject_for
+from peerwheel.usage.models import IdentityKind, IdentityLink, UsageSeries, subject_for
 from peerwheel.usage.store import SeriesRows, load_series, write_series
 
 _UPN_SOURCES = ("upn", "entra", "azure", "microsoft", "m365", "office")
@@ -85,23 +85,29 @@ def usage_relink(index: IdentityIndex | None = None) -> int:
     import is kept (from the same import: the one the person already had).
     """
     index = index or IdentityIndex.load()
-    unmatched = load_series(unmatched=True)
+    unmatched_ids = UsageSeries.objects.filter(person__isnull=True).values_list(
+        "external_id", flat=True
+    )
     person_of = {
         external_id: person_id
-        for external_id in set(unmatched.external_ids)
+        for external_id in set(unmatched_ids)
         if (person_id := index.person_for(external_id)) is not None
     }
-    moving = [i for i, external_id in enumerate(unmatched.external_ids) if external_id in person_of]
-    if not moving:
+    if not person_of:  # the usual case: no blob is read
         return 0
-    targets = sorted({(person_of[unmatched.external_ids[i]], unmatched.tools[i]) for i in moving})
+    unmatched = load_series(
+        subjects=[subject_for(person_id=None, external_id=external) for external in person_of]
+    )
+    moving = [
+        (person_of[e], tool)
+        for e, tool in zip(unmatched.external_ids, unmatched.tools, strict=True)
+    ]
+    targets = sorted(set(moving))
     code_of = {target: code for code, target in enumerate(targets)}
     held = load_series(
         subjects={subject_for(person_id=person_id, external_id="") for person_id, _ in targets}
     )
-    pieces = [
-        (unmatched, i, (person_of[unmatched.external_ids[i]], unmatched.tools[i])) for i in moving
-    ]
+    pieces = [(unmatched, i, target) for i, target in enumerate(moving)]
     for i, (person_id, tool) in enumerate(zip(held.person_ids, held.tools, strict=True)):
         if person_id is not None and (person_id, tool) in code_of:
             pieces.append((held, i, (person_id, tool)))

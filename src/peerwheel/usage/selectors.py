@@ -90,8 +90,7 @@ def usage_records(*, person_id: int | None = None) -> pd.DataFrame:
 def usage_frame(*, person_id: int | None = None, with_tool: bool = False) -> pd.DataFrame:
     """Every usage record (or one person's) for segmenting: columns subject (an integer: the
     person id, or minus a number per unmatched external id), person_id (NaN when unmatched),
-    external_id (unmatched rows only), week (datetime64), actions, agent_actions (and tool, when
-    asked)."""
+    week (datetime64), actions, agent_actions (and tool, when asked)."""
     return _usage_frame_of(_series_rows(person_id), with_tool=with_tool)
 
 
@@ -104,9 +103,7 @@ def _subjects(rows: list[SeriesRow]) -> npt.NDArray[np.int64]:
     return people
 
 
-def _usage_frame_of(
-    rows: list[SeriesRow], *, with_tool: bool = False, with_external: bool = True
-) -> pd.DataFrame:
+def _usage_frame_of(rows: list[SeriesRow], *, with_tool: bool = False) -> pd.DataFrame:
     entries, lengths = unpack([row[3] for row in rows])
     subject = _subjects(rows)
     frame = pd.DataFrame(
@@ -118,9 +115,6 @@ def _usage_frame_of(
             "agent_actions": entries["agent_actions"].astype(np.int64),
         }
     )
-    if with_external:  # unmatched rows only
-        external = np.array([row[1] if row[0] is None else None for row in rows], dtype=object)
-        frame["external_id"] = np.repeat(external, lengths)
     if with_tool:
         frame["tool"] = np.repeat(np.array([row[2] for row in rows], dtype=object), lengths)
     return frame
@@ -164,7 +158,7 @@ def segments_all(*, four_weeks: bool = False) -> pd.DataFrame:
     """Segments for every subject and week, with `person_id` (NaN when unmatched) and
     `external_id` (the id the latest import used for the subject)."""
     rows = _series_rows(None)
-    result = segments_for(_usage_frame_of(rows, with_external=False), four_weeks=four_weeks)
+    result = segments_for(_usage_frame_of(rows), four_weeks=four_weeks)
     if result.empty:
         return result.assign(person_id=pd.Series(dtype="Int64"), external_id=pd.Series(dtype=str))
     subject = result["person"].to_numpy(dtype=np.int64)

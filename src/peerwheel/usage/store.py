@@ -171,22 +171,18 @@ def upsert_usage(rows: pd.DataFrame, *, keep_existing: bool = False) -> UpsertCo
     return UpsertCounts(merged.created, merged.updated, merged.unchanged)
 
 
-def load_series(*, subjects: Iterable[str] | None = None, unmatched: bool = False) -> StoredSeries:
-    """Series rows of these subjects (or every unmatched one), with their entries unpacked."""
+def load_series(*, subjects: Iterable[str]) -> StoredSeries:
+    """The series rows of these subjects, with their entries unpacked."""
     fields = ("id", "subject", "person_id", "tool", "external_id", "last_source_id", "data")
     rows: list[tuple[int, str, int | None, str, str, int | None, bytes]] = []
-    if unmatched:
-        rows = list(UsageSeries.objects.filter(person__isnull=True).values_list(*fields))
-    else:
-        wanted = sorted(set(subjects or ()))
-        if len(wanted) > _LOAD_ALL_ABOVE:  # one scan beats many IN lists
-            chosen = set(wanted)
-            every = UsageSeries.objects.values_list(*fields)
-            rows = [row for row in every if row[1] in chosen]
-            wanted = []
-        for start in range(0, len(wanted), _BATCH):
-            batch = wanted[start : start + _BATCH]
-            rows += UsageSeries.objects.filter(subject__in=batch).values_list(*fields)
+    wanted = sorted(set(subjects))
+    if len(wanted) > _LOAD_ALL_ABOVE:  # one scan beats many IN lists
+        chosen = set(wanted)
+        rows = [row for row in UsageSeries.objects.values_list(*fields) if row[1] in chosen]
+        wanted = []
+    for start in range(0, len(wanted), _BATCH):
+        batch = wanted[start : start + _BATCH]
+        rows += UsageSeries.objects.filter(subject__in=batch).values_list(*fields)
     entries, lengths = unpack([row[6] for row in rows])
     return StoredSeries(
         ids=[row[0] for row in rows],
