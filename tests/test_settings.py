@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from peerwheel.env import SettingError, envbool, envchoice, envint, envlist
+from peerwheel.env import SettingError, envbool, envcache, envchoice, envint, envlist
 
 PEERWHEEL = str(Path(sys.executable).with_name("peerwheel"))
 
@@ -159,3 +159,49 @@ def test_single_sign_on_is_off_unless_configured_and_then_complete(tmp_path: Pat
         }
     )
     assert full.stdout.split() == ["True", "peerwheel.accounts.oidc.PeerwheelOIDCBackend"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "backend", "location"),
+    [
+        ("", "locmem.LocMemCache", None),
+        ("redis://cache.internal:6379/2", "redis.RedisCache", "redis://cache.internal:6379/2"),
+        ("db", "db.DatabaseCache", "peerwheel_cache"),
+    ],
+)
+def test_the_cache_comes_from_one_url(
+    monkeypatch: pytest.MonkeyPatch, raw: str, backend: str, location: str | None
+) -> None:
+    monkeypatch.setenv("X_CACHE", raw)
+    default = envcache("X_CACHE")["default"]
+    assert default["BACKEND"] == f"django.core.cache.backends.{backend}"
+    assert default.get("LOCATION") == location
+
+
+def test_a_cache_url_we_cannot_use_says_what_to_give(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_CACHE", "memcached://cache:11211")
+    with pytest.raises(SettingError, match="X_CACHE='memcached://cache:11211': give redis://"):
+        envcache("X_CACHE")
+
+
+def test_with_a_database_cache_migrate_makes_its_table(tmp_path: Path) -> None:
+    env = {"PEERWHEEL_CACHE_URL": "db"}
+    assert run(["migrate"], env, tmp_path).returncode == 0
+    code = (
+        "import django; django.setup(); from django.core.cache import cache; "
+        "cache.set('k', 41); cache.incr('k'); print(cache.get('k'))"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PEERWHEEL", "DATABASE"))}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **base,
+            **env,
+            "DJANGO_SETTINGS_MODULE": "peerwheel.settings",
+            "PEERWHEEL_HOME": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["42"]

@@ -63,3 +63,27 @@ def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise SettingError(f"{name}={value!r} must be one of: {', '.join(choices)}")
     return value
+
+
+CACHE_TABLE = "peerwheel_cache"
+
+
+def envcache(name: str) -> dict[str, dict[str, str]]:
+    """Django's CACHES from a URL: empty for a memory cache in each process (one server
+    process: the embedded default), `redis://HOST:PORT/DB` (or rediss://, unix://) for Redis,
+    `db` for a table in the database. Several server processes need Redis or `db`, or each
+    keeps its own rate-limit counts and report cache."""
+    raw = os.environ.get(name, "").strip()
+    backends = "django.core.cache.backends"
+    if raw in ("", "locmem"):
+        backend = {"BACKEND": f"{backends}.locmem.LocMemCache"}
+    elif raw.startswith(("redis://", "rediss://", "unix://")):
+        backend = {"BACKEND": f"{backends}.redis.RedisCache", "LOCATION": raw}
+    elif raw in ("db", "database"):
+        backend = {"BACKEND": f"{backends}.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    else:
+        raise SettingError(
+            f"{name}={raw!r}: give redis://HOST:PORT/DB, or db for a table in the database, "
+            "or leave it empty for a memory cache in each process"
+        )
+    return {"default": {**backend, "KEY_PREFIX": "peerwheel"}}

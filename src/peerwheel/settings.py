@@ -11,6 +11,7 @@ import plotly
 from peerwheel.env import (
     SettingError,
     envbool,
+    envcache,
     envchoice,
     envfloat,
     envint,
@@ -202,6 +203,7 @@ LOGGING = {
 # Peerwheel's own settings.
 PEERWHEEL_MIN_GROUP = envint("PEERWHEEL_MIN_GROUP", 5, minimum=2)
 PEERWHEEL_API_RATE_LIMIT = envint("PEERWHEEL_API_RATE_LIMIT", 30, minimum=1)
+CACHES = envcache("PEERWHEEL_CACHE_URL")  # rate limits and report caches: shared or per process
 PEERWHEEL_IMPORT_MAX_BYTES = envint("PEERWHEEL_IMPORT_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 PEERWHEEL_FEED_HALF_LIFE_DAYS = envfloat("PEERWHEEL_FEED_HALF_LIFE_DAYS", 7.0, minimum=0.1)
 PEERWHEEL_GUARDRAILS_PERSONAL_DATA = envchoice(
