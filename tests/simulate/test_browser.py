@@ -47,6 +47,9 @@ def test_a_lead_runs_a_comparison_and_sees_the_curves(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "simulate.png"), full_page=True)
 
+    history = page.locator("#simulation-history")  # refreshed when the run finished
+    history.locator("text=Mandate only vs Natural champions + weekly show-and-tell").wait_for()
+    assert "No simulations yet" not in history.inner_text()
     run = SimulationRun.objects.get()
     assert run.created_by == cast["carol"] and run.status == SimulationRun.Status.DONE
     assert (run.parameters["runs"], run.parameters["weeks"]) == (20, 8)

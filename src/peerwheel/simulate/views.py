@@ -64,9 +64,13 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.RUN_SIMULATIONS)
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The partial the page polls every 500 ms; once finished it shows the result and stops."""
+    """The partial the page polls every 500 ms; once finished it shows the result, refreshes
+    Past runs (an out-of-band swap) and stops."""
     run = get_object_or_404(SimulationRun.objects.select_related("created_by"), pk=pk)
-    return render(request, "simulate/partials/progress.html", _context(run))
+    context = _context(run)
+    if not run.is_active:  # finished: the Past runs list on the page is refreshed alongside
+        context |= {"refresh_history": True, "history": selectors.run_history()}
+    return render(request, "simulate/partials/progress.html", context)
 
 
 def _context(run: SimulationRun) -> dict[str, Any]:
