@@ -62,6 +62,13 @@ def _series_rows(person_id: int | None) -> list[SeriesRow]:
         return cursor.fetchall()
 
 
+def _per_entry(
+    rows: list[SeriesRow], position: int, lengths: npt.NDArray[np.int64]
+) -> npt.NDArray[np.object_]:
+    """A column of the series rows, repeated for each of their weekly entries."""
+    return np.repeat(np.array([row[position] for row in rows], dtype=object), lengths)
+
+
 def usage_records(*, person_id: int | None = None) -> pd.DataFrame:
     """Every weekly usage record (or one person's), one row each: person_id (nullable Int64),
     external_id (the id the latest import of the series used), week (datetime64, the Monday),
@@ -70,7 +77,7 @@ def usage_records(*, person_id: int | None = None) -> pd.DataFrame:
     entries, lengths = unpack([row[3] for row in rows])
 
     def repeated(position: int) -> np.ndarray:
-        return np.repeat(np.array([row[position] for row in rows], dtype=object), lengths)
+        return _per_entry(rows, position, lengths)
 
     days = entries["active_days"].astype(np.int64)
     return pd.DataFrame(
@@ -116,7 +123,7 @@ def _usage_frame_of(rows: list[SeriesRow], *, with_tool: bool = False) -> pd.Dat
         }
     )
     if with_tool:
-        frame["tool"] = np.repeat(np.array([row[2] for row in rows], dtype=object), lengths)
+        frame["tool"] = _per_entry(rows, 2, lengths)
     return frame
 
 
