@@ -201,7 +201,7 @@ def test_usage_data_from_the_usage_app_replace_the_self_report(
     import numpy as np
     import pandas as pd
 
-    from peerwheel.usage.store import records_frame, upsert_usage
+    from peerwheel.usage.store import import_records, upsert_usage
 
     _answer_all(org, open_wave)  # alice says daily use and agents; bob says neither
     weeks = pd.date_range("2025-03-03", periods=12, freq="7D")
@@ -217,7 +217,7 @@ def test_usage_data_from_the_usage_app_replace_the_self_report(
             }
         )
         upsert_usage(
-            records_frame(
+            import_records(
                 subject=np.full(12, f"p:{person.pk}", dtype=object),
                 person_id=np.full(12, person.pk),
                 usage=usage,

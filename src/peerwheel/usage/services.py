@@ -1,10 +1,10 @@
 """Writes for AI usage: every import kind through one function, with one shape.
 
 `usage_import(kind, source, ...)`: detect (for "auto"), parse and check through the engine's
-parsers (`readers.py`), match ids to people (`identities.py`), write in ONE transaction with bulk
-upserts (`upsert.py`), record the `Import` row, report. A file with an error writes nothing; the
-Import row says why (file, line, column). The same file twice changes nothing; overlapping
-imports merge by person, week and tool, the later import winning.
+parsers (`readers.py`), match ids to people (`identities.py`), merge into the stored series and
+write them in ONE transaction (`store.py`), record the `Import` row, report. A file with an
+error writes nothing; the Import row says why (file, line, column). The same file twice changes
+nothing; overlapping imports merge by person, week and tool, the later import winning.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,7 +35,7 @@ from peerwheel.usage.people import people_from_attributes
 from peerwheel.usage.relink import identity_links_write, usage_relink
 from peerwheel.usage.slack import slack_write
 from peerwheel.usage.slack_zip import read_slack_export
-from peerwheel.usage.store import records_frame, upsert_usage
+from peerwheel.usage.store import import_records, upsert_usage
 
 ProgressCallback = Callable[[int, int], None]
 SLACK_EXPORT = "slack-export"
@@ -155,6 +156,14 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _digest_or_blank(digest: Future[str]) -> str:
+    """The file's hash; blank when it could not be read (the parse has said why)."""
+    try:
+        return digest.result()
+    except OSError:
+        return ""
+
+
 class _Progress:
     """Reports progress to the caller and, at most every 0.3 s, onto the Import row."""
 
@@ -208,15 +217,21 @@ def usage_import(
                 f"the file is {size:,} bytes, over the {settings.PEERWHEEL_IMPORT_MAX_BYTES:,} "
                 "limit (PEERWHEEL_IMPORT_MAX_BYTES)",
             )
-        record.sha256 = _sha256(path)
         if kind == SLACK_EXPORT:
+            record.sha256 = _sha256(path)
             _import_slack(path, tuple(channels), record, report, progress)
         else:
             kind = readers.kind_for(path, kind)
             report.kind = kind
-            read = readers.read_usage(
-                path, kind, file_name=name, today=today, scope=scope, on_progress=progress
-            )
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher:
+                # hashlib and pandas' tokenizer both release the GIL: the hash costs no time
+                digest = hasher.submit(_sha256, path)
+                try:
+                    read = readers.read_usage(
+                        path, kind, file_name=name, today=today, scope=scope, on_progress=progress
+                    )
+                finally:
+                    record.sha256 = _digest_or_blank(digest)
             _take_parse_report(report, read)
             progress(report.rows_read, report.rows_read, "writing")
             with transaction.atomic():
@@ -368,8 +383,8 @@ def _write_usage(
     ):
         usage, subject, person_id = _merge_same_person(usage, subject, person_id, report)
     report.records = len(usage)
-    rows = records_frame(subject=subject, person_id=person_id, usage=usage, source_id=record.pk)
-    counts = upsert_usage(rows, keep_existing=read.kind in readers.LOWER_BOUND_KINDS)
+    records = import_records(subject=subject, person_id=person_id, usage=usage, source_id=record.pk)
+    counts = upsert_usage(records, keep_existing=read.kind in readers.LOWER_BOUND_KINDS)
     report.created, report.updated, report.unchanged = (
         counts.created,
         counts.updated,

@@ -80,42 +80,59 @@ class SeriesRows:
     last_sources: list[int | None]
 
 
-def records_frame(
+@dataclass(frozen=True)
+class ImportRecords:
+    """An import's records as aligned arrays, one item per record: whose (`subject`, and
+    `person_id` < 0 when unmatched), the id the file used, the tool, and the entry itself."""
+
+    subject: np.ndarray | pd.Categorical
+    person_id: npt.NDArray[np.int64]
+    external_id: np.ndarray | pd.Categorical
+    tool: np.ndarray | pd.Categorical
+    entries: Entries
+    source_id: int | None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def import_records(
     *,
     subject: np.ndarray | pd.Categorical,
     person_id: np.ndarray,
     usage: pd.DataFrame,
     source_id: int | None,
-) -> pd.DataFrame:
-    """An import's records: person ids < 0 mean unmatched; `week_days` counts from 1970."""
+) -> ImportRecords:
+    """The records of a parsed usage frame (`readers.FRAME_COLUMNS`) for `upsert_usage`."""
     week = usage["week"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
-    return pd.DataFrame(
-        {
-            "subject": subject,
-            "person_id": np.asarray(person_id, dtype=np.int64),
-            "external_id": usage["external_id"].to_numpy(),
-            "week_days": (week - _EPOCH).astype(np.int64),
-            "tool": usage["tool"].array,
-            "actions": usage["actions"].to_numpy(dtype=np.int64),
-            "agent_actions": usage["agent_actions"].to_numpy(dtype=np.int64),
-            "active_days": usage["active_days"].to_numpy(dtype=np.float64, na_value=np.nan),
-            "source_id": source_id or 0,
-        }
+    return ImportRecords(
+        subject=subject,
+        person_id=np.asarray(person_id, dtype=np.int64),
+        external_id=usage["external_id"].array,
+        tool=usage["tool"].array,
+        entries=entries_from_columns(
+            week_days=(week - _EPOCH).astype(np.int64),
+            actions=usage["actions"].to_numpy(dtype=np.int64),
+            agent_actions=usage["agent_actions"].to_numpy(dtype=np.int64),
+            active_days=usage["active_days"].to_numpy(dtype=np.float64, na_value=np.nan),
+            source=source_id or 0,
+        ),
+        source_id=source_id,
     )
 
 
-def upsert_usage(rows: pd.DataFrame, *, keep_existing: bool = False) -> UpsertCounts:
-    """Merge an import's records (from `records_frame`) into the stored series: the later
-    import wins a week whose values differ, unless `keep_existing` (lower-bound sources)."""
-    if rows.empty:
+def upsert_usage(records: ImportRecords, *, keep_existing: bool = False) -> UpsertCounts:
+    """Merge an import's records into the stored series: the later import wins a week whose
+    values differ, unless `keep_existing` (lower-bound sources)."""
+    if len(records) == 0:
         return UpsertCounts(0, 0, 0)
-    subject_codes, subjects = pd.factorize(rows["subject"])
-    tool_codes, tools = pd.factorize(rows["tool"])
+    subject_codes, subjects = pd.factorize(records.subject)
+    tool_codes, tools = pd.factorize(records.tool)
     combined = subject_codes.astype(np.int64) * len(tools) + tool_codes
     new_keys, key_values = pd.factorize(combined)
     new_keys = new_keys.astype(np.int64)
-    key_subjects = subjects.to_numpy()[key_values // len(tools)]
-    key_tools = tools.to_numpy()[key_values % len(tools)]
+    key_subjects = np.asarray(subjects, dtype=object)[key_values // len(tools)]
+    key_tools = np.asarray(tools, dtype=object)[key_values % len(tools)]
     code_of = {
         (s, t): k
         for k, (s, t) in enumerate(zip(key_subjects.tolist(), key_tools.tolist(), strict=True))
@@ -129,25 +146,17 @@ def upsert_usage(rows: pd.DataFrame, *, keep_existing: bool = False) -> UpsertCo
     relevant = stored_keys >= 0
     entry_keys = np.repeat(stored_keys, stored.lengths)
     old_mask = np.repeat(relevant, stored.lengths)
-    new_entries = entries_from_columns(
-        week_days=rows["week_days"].to_numpy(),
-        actions=rows["actions"].to_numpy(),
-        agent_actions=rows["agent_actions"].to_numpy(),
-        active_days=rows["active_days"].to_numpy(),
-        source=rows["source_id"].to_numpy(),
-    )
     merged = merge_import(
         entry_keys[old_mask],
         stored.entries[old_mask],
         new_keys,
-        new_entries,
+        records.entries,
         keep_existing=keep_existing,
     )
     if len(merged.changed):
         _, first_row = np.unique(new_keys, return_index=True)  # a key's first row
-        person = rows["person_id"].to_numpy()[first_row]
-        external = rows["external_id"].to_numpy()[first_row]
-        source = rows["source_id"].to_numpy()[first_row]
+        person = records.person_id[first_row]
+        external = np.asarray(records.external_id, dtype=object)[first_row]
         changed = np.isin(merged.keys, merged.changed)
         changed_keys = merged.changed.tolist()
         described = SeriesRows(
@@ -155,7 +164,7 @@ def upsert_usage(rows: pd.DataFrame, *, keep_existing: bool = False) -> UpsertCo
             person_ids=[p if p >= 0 else None for p in person[merged.changed].tolist()],
             external_ids=external[merged.changed].tolist(),
             tools=key_tools[merged.changed].tolist(),
-            last_sources=[s or None for s in source[merged.changed].tolist()],
+            last_sources=[records.source_id or None] * len(changed_keys),
         )
         rewritten = set(changed_keys)
         replaced = [
