@@ -129,7 +129,7 @@ def _time_write_alone(timed) -> float:  # type: ignore[no-untyped-def]
     """The stored series deleted (not timed), then written back as the import writes them,
     in one transaction with its commit: the least the import's database write can cost."""
     import numpy as np
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from peerwheel.usage.models import UsageSeries
     from peerwheel.usage.store import SeriesRows, load_series, write_series
@@ -146,7 +146,10 @@ def _time_write_alone(timed) -> float:  # type: ignore[no-untyped-def]
         tools=[stored.tools[row] for row in order],
         last_sources=[stored.last_sources[row] for row in order],
     )
-    UsageSeries.objects.all().delete()
+    table = UsageSeries._meta.db_table
+    with connection.cursor() as cursor:  # an empty table, as the import found it: no dead rows
+        truncate = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+        cursor.execute(f"{truncate} {table}")
 
     def write() -> bool:
         with transaction.atomic():
