@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -54,7 +55,7 @@ def test_emails_match_people_and_unknown_ids_are_kept_unmatched(
         3,
         3,
     )
-    assert len(record.sha256) == 64
+    assert record.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_the_same_file_twice_changes_nothing(org: dict[str, Person], write_file: Write) -> None:
@@ -106,6 +107,7 @@ def test_a_bad_row_anywhere_writes_nothing_and_names_the_line(
     failed = Import.objects.get(pk=caught.value.report.import_id)
     assert failed.status == Import.Status.FAILED
     assert failed.errors[0]["line"] == 30
+    assert failed.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()  # which file failed
 
 
 def test_dry_run_reports_and_writes_nothing(org: dict[str, Person], write_file: Write) -> None:

@@ -221,12 +221,12 @@ def usage_import(
             record.sha256 = _sha256(path)
             _import_slack(path, tuple(channels), record, report, progress)
         else:
-            kind = readers.kind_for(path, kind)
-            report.kind = kind
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher:
                 # hashlib and pandas' tokenizer both release the GIL: the hash costs no time
                 digest = hasher.submit(_sha256, path)
                 try:
+                    kind = readers.kind_for(path, kind)
+                    report.kind = kind
                     read = readers.read_usage(
                         path, kind, file_name=name, today=today, scope=scope, on_progress=progress
                     )
