@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from peerwheel.accounts.services import token_issue
+from peerwheel.hub import api as hub_api
 from peerwheel.hub.models import Post, Trial
 from peerwheel.hub.services import post_delete
 from peerwheel.org.models import Person
@@ -195,8 +198,12 @@ def test_the_session_works_for_the_browser(client_for: Callable[[str], Client]) 
     assert response.status_code == 200 and response.json() == {"items": [], "count": 0}
 
 
-def test_posting_is_rate_limited_per_user(api: Callable[[str], Api], settings: Any) -> None:
+def test_posting_is_rate_limited_per_user(
+    api: Callable[[str], Api], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.PEERWHEEL_API_RATE_LIMIT = 2
+    now = time.time()  # the limit counts per clock minute: all three posts in one minute
+    monkeypatch.setattr(hub_api, "time", SimpleNamespace(time=lambda: now))
     alice = api("alice")
 
     statuses = [alice.call("post", "/posts", WIN)[0] for _ in range(3)]

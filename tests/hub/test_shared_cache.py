@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from peerwheel.env import envcache
+from peerwheel.hub import api
 from tests.hub.test_api import WIN, Api
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own, emptied by the test
@@ -42,12 +45,15 @@ def redis_cache(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None
     cache.clear()
 
 
-def _writes_elsewhere(user_pk: int, count: int) -> None:
-    """`count` writes counted by another server process with the same settings."""
+def _writes_elsewhere(user_pk: int, count: int, now: float) -> None:
+    """`count` writes counted by another server process with the same settings, at `now` (the
+    limit counts per clock minute: both processes must see the same minute)."""
     code = (
         "import django; django.setup(); from types import SimpleNamespace; "
-        "from peerwheel.hub.api import _throttle; "
-        f"[_throttle(SimpleNamespace(user=SimpleNamespace(pk={user_pk}))) for _ in range({count})]"
+        "from peerwheel.hub import api; "
+        f"api.time = SimpleNamespace(time=lambda: {now!r}); "
+        f"[api._throttle(SimpleNamespace(user=SimpleNamespace(pk={user_pk}))) "
+        f"for _ in range({count})]"
     )
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PEERWHEEL", "DATABASE"))}
     subprocess.run(
@@ -66,13 +72,15 @@ def _writes_elsewhere(user_pk: int, count: int) -> None:
 
 @pytest.mark.usefixtures("redis_cache")
 def test_the_rate_limit_counts_writes_made_through_every_process(
-    cast: dict[str, User], settings: Any
+    cast: dict[str, User], settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.PEERWHEEL_API_RATE_LIMIT = 3
+    now = time.time()  # one clock minute for the whole test, here and in the other process
+    monkeypatch.setattr(api, "time", SimpleNamespace(time=lambda: now))
     alice = Api(cast["alice"])
 
     assert alice.call("post", "/posts", WIN)[0] == 201
-    _writes_elsewhere(cast["alice"].pk, 2)  # two more, through another process
+    _writes_elsewhere(cast["alice"].pk, 2, now)  # two more, through another process
 
     status, body = alice.call("post", "/posts", WIN)
     assert status == 429, body
