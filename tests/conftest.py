@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -101,6 +102,15 @@ def _fast_password_hashing(settings: object) -> None:
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def sign_in(page: Any, url: str, username: str) -> None:
+    """Sign in through the login form of the live server at `url`, landing on the home page."""
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/")
 
 
 @pytest.fixture

@@ -10,20 +10,12 @@ import pytest
 from django.contrib.auth.models import User
 
 from peerwheel.hub.models import Post, Trial
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in
 from tests.hub.conftest import fake_openai_key
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def _sign_in(page: object, url: str, username: str) -> None:
-    page.goto(f"{url}/accounts/login/")  # type: ignore[attr-defined]
-    page.fill("#id_username", username)  # type: ignore[attr-defined]
-    page.fill("#id_password", PASSWORD)  # type: ignore[attr-defined]
-    page.click("button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_url(re.compile(r".*/$"))  # type: ignore[attr-defined]
 
 
 def test_share_a_win_redact_the_key_then_a_colleague_finds_and_tries_it(
@@ -33,7 +25,7 @@ def test_share_a_win_redact_the_key_then_a_colleague_finds_and_tries_it(
     url = live_server.url  # type: ignore[attr-defined]
     key = fake_openai_key()
 
-    _sign_in(page, url, "alice")
+    sign_in(page, url, "alice")
     page.goto(f"{url}/hub/new/")  # type: ignore[attr-defined]
     page.select_option("#id_kind", "win")  # type: ignore[attr-defined]
     page.fill("#id_title", "Weekly report in ten minutes")  # type: ignore[attr-defined]
@@ -56,7 +48,7 @@ def test_share_a_win_redact_the_key_then_a_colleague_finds_and_tries_it(
     assert key not in post.body and "<API_KEY>" in post.body
 
     page.click("text=Sign out")  # type: ignore[attr-defined]
-    _sign_in(page, url, "bob")
+    sign_in(page, url, "bob")
     page.goto(f"{url}/hub/search/")  # type: ignore[attr-defined]
     page.fill("#search-q", "weekly report")  # type: ignore[attr-defined]
     page.press("#search-q", "Enter")  # type: ignore[attr-defined]

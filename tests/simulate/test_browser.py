@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from peerwheel.simulate.models import SimulationRun
+from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,14 +20,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def test_a_lead_runs_a_comparison_and_sees_the_curves(
     live_server: Any, browser_page: Any, cast: dict[str, User]
 ) -> None:
-    from tests.conftest import PASSWORD
-
     page = browser_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "carol")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "carol")
     page.click("nav >> text=Simulate")
     page.wait_for_selector("#scenario-title")
 

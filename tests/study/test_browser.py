@@ -12,19 +12,11 @@ from django.contrib.auth.models import User
 from peerwheel.engine.study import simulate_responses
 from peerwheel.study.models import Response, SurveyWave
 from peerwheel.study.services import survey_import, wave_create, wave_open
+from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def _sign_in(page: Any, url: str, username: str) -> None:
-    from tests.conftest import PASSWORD
-
-    page.goto(f"{url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_a_member_answers_with_the_keyboard_and_an_analyst_reads_the_forest_plot(
@@ -37,7 +29,7 @@ def test_a_member_answers_with_the_keyboard_and_an_analyst_reads_the_forest_plot
     page, url = browser_page, live_server.url
     ARTIFACTS.mkdir(exist_ok=True)
 
-    _sign_in(page, url, "alice")
+    sign_in(page, url, "alice")
     page.click("nav >> text=Survey")
     assert page.locator("text=nobody, admins included, can see who answered what").count() == 1
     for fieldset in page.locator("fieldset.likert").all():
@@ -51,7 +43,7 @@ def test_a_member_answers_with_the_keyboard_and_an_analyst_reads_the_forest_plot
     assert Response.objects.get(wave=wave).answers["peer_influence_1"] == 2
 
     page.click("text=Sign out")
-    _sign_in(page, url, "dan")
+    sign_in(page, url, "dan")
     page.goto(f"{url}/study/waves/{imported.wave_id}/")
     page.wait_for_selector("#study-forest .main-svg")
     assert page.locator("#study-forest .scatterlayer .point").count() >= 10

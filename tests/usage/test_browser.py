@@ -10,20 +10,11 @@ import pytest
 from django.contrib.auth.models import User
 
 from peerwheel.usage.selectors import usage_records
+from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def _sign_in(page: Any, url: str, username: str) -> None:
-    from tests.conftest import PASSWORD
-
-    page.goto(f"{url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/")
 
 
 def test_an_admin_uploads_usage_and_sees_the_progress_bar_reach_done(
@@ -41,7 +32,7 @@ def test_an_admin_uploads_usage_and_sees_the_progress_bar_reach_done(
     path.write_text("\n".join(lines) + "\n")
 
     page = browser_page
-    _sign_in(page, live_server.url, "erin")
+    sign_in(page, live_server.url, "erin")
     page.goto(f"{live_server.url}/usage/imports/")
     page.select_option("#import-kind", "usage-csv")
     page.set_input_files("#import-file", str(path))
@@ -58,7 +49,7 @@ def test_an_admin_uploads_usage_and_sees_the_progress_bar_reach_done(
 
     # alice sees her own usage; the header link takes her there.
     page.click("text=Sign out")
-    _sign_in(page, live_server.url, "alice")
+    sign_in(page, live_server.url, "alice")
     page.click("header >> text=My usage")
     page.wait_for_selector("#my-usage-chart .main-svg")
     assert "Novice User" in page.locator(".segment-now").inner_text()
