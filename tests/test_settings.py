@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from peerwheel.env import SettingError, envbool, envcache, envchoice, envint, envlist
 
@@ -104,11 +105,59 @@ def test_production_requires_a_secret_key(tmp_path: Path) -> None:
     assert "SECRET_KEY must be set when PEERWHEEL_ENV=production" in result.stderr
 
 
+STRONG_KEY = "x" * 20 + "a-long-random-production-secret-value-0123456789"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SECRET_KEY": "short-but-not-empty"}, "SECRET_KEY is 19 characters long"),
+        ({"SECRET_KEY": "ab" * 30}, "SECRET_KEY has only 2 different characters"),
+        (
+            {"SECRET_KEY": "django-insecure-" + STRONG_KEY},
+            "SECRET_KEY starts with 'django-insecure-'",
+        ),
+        ({"SECRET_KEY": STRONG_KEY, "DEBUG": "true"}, "DEBUG=true is refused"),
+    ],
+    ids=["short", "few-characters", "django-insecure", "debug"],
+)
+def test_production_refuses_to_start_with_a_weak_key_or_debug(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    result = run(["check"], {"PEERWHEEL_ENV": "production", **env}, tmp_path)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert issubclass(SettingError, ImproperlyConfigured)  # Django's own name for a bad setting
+
+
+def test_production_settings_refuse_debug_when_imported_by_a_server(tmp_path: Path) -> None:
+    """The WSGI entry point (what gunicorn imports) stops too, not only the command line."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PEERWHEEL", "DATABASE"))}
+    result = subprocess.run(
+        [sys.executable, "-c", "import peerwheel.wsgi"],
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "peerwheel.settings",
+            "PEERWHEEL_HOME": str(tmp_path),
+            "PEERWHEEL_ENV": "production",
+            "SECRET_KEY": STRONG_KEY,
+            "DEBUG": "1",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DEBUG=true is refused when PEERWHEEL_ENV=production" in result.stderr
+
+
 @pytest.mark.slow
 def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     env = {
         "PEERWHEEL_ENV": "production",
-        "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-value-0123456789",
+        "SECRET_KEY": STRONG_KEY,
         "ALLOWED_HOSTS": "peerwheel.example.com",
     }
     result = run(["check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
@@ -205,3 +254,40 @@ def test_with_a_database_cache_migrate_makes_its_table(tmp_path: Path) -> None:
         check=True,
     )
     assert out.stdout.split() == ["42"]
+
+
+def test_home_database_and_secret_key_are_readable_by_the_owner_only(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    old_umask = os.umask(0o022)  # what a server typically runs with: files 0644, folders 0755
+    try:
+        assert run(["migrate"], {}, home).returncode == 0
+    finally:
+        os.umask(old_umask)
+
+    assert home.stat().st_mode & 0o777 == 0o700
+    for name in ("peerwheel.sqlite3", "secret_key"):
+        assert (home / name).stat().st_mode & 0o777 == 0o600, name
+    for companion in home.glob("peerwheel.sqlite3-*"):  # -wal, -shm, -journal while they exist
+        assert companion.stat().st_mode & 0o777 == 0o600, companion.name
+
+
+def test_a_database_file_left_readable_by_an_older_version_is_tightened(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert run(["migrate"], {}, home).returncode == 0
+    (home / "peerwheel.sqlite3").chmod(0o644)
+    (home / "secret_key").chmod(0o644)
+
+    assert run(["check"], {}, home).returncode == 0
+    code = (
+        "import django; django.setup(); "
+        "from django.db import connection; connection.ensure_connection()"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PEERWHEEL", "DATABASE"))}
+    subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "DJANGO_SETTINGS_MODULE": "peerwheel.settings", "PEERWHEEL_HOME": str(home)},
+        check=True,
+    )
+
+    assert (home / "peerwheel.sqlite3").stat().st_mode & 0o777 == 0o600
+    assert (home / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
 
-class SettingError(RuntimeError):
-    """An environment variable holds a value Peerwheel cannot use."""
+
+class SettingError(ImproperlyConfigured, RuntimeError):
+    """An environment variable holds a value Peerwheel cannot use (start-up stops)."""
 
 
 def envstr(name: str, default: str = "") -> str:

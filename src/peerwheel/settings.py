@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -24,27 +25,68 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PEERWHEEL_ENV = envchoice("PEERWHEEL_ENV", "development", ("development", "production", "test"))
 PRODUCTION = PEERWHEEL_ENV == "production"
 PEERWHEEL_HOME = Path(envstr("PEERWHEEL_HOME", "var")).resolve()
+# Everything under the home (the SQLite file, the secret key, uploads) is the owner's alone.
+PEERWHEEL_HOME.mkdir(mode=0o700, parents=True, exist_ok=True)
+PEERWHEEL_HOME.chmod(0o700)
+
+# Django's own deploy check (security.W009) calls a key weak below these; production refuses it.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+
+
+def _owner_only_file(path: Path, text: str) -> None:
+    """Write `text` to a new file created 0600 (never readable by others, not even briefly)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
+def _weak_secret_key(key: str) -> str | None:
+    """Why `key` is too weak for production, or None when it is strong enough."""
+    if key.startswith("django-insecure-"):
+        return "starts with 'django-insecure-' (Django's generated development key)"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"is {len(key)} characters long; at least {SECRET_KEY_MIN_LENGTH} are needed"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return (
+            f"has only {len(set(key))} different characters; "
+            f"at least {SECRET_KEY_MIN_UNIQUE_CHARACTERS} are needed"
+        )
+    return None
 
 
 def _secret_key() -> str:
-    """Production must set SECRET_KEY; elsewhere one is generated once, kept in PEERWHEEL_HOME."""
+    """Production must set a strong SECRET_KEY; elsewhere one is generated once, kept in
+    PEERWHEEL_HOME (created 0600)."""
     configured = envstr("SECRET_KEY")
+    if PRODUCTION:
+        if not configured:
+            raise SettingError("SECRET_KEY must be set when PEERWHEEL_ENV=production")
+        weakness = _weak_secret_key(configured)
+        if weakness:
+            raise SettingError(
+                f"SECRET_KEY {weakness}; PEERWHEEL_ENV=production needs a long random key, "
+                'e.g. python -c "import secrets; print(secrets.token_urlsafe(50))"'
+            )
+        return configured
     if configured:
         return configured
-    if PRODUCTION:
-        raise SettingError("SECRET_KEY must be set when PEERWHEEL_ENV=production")
     key_file = PEERWHEEL_HOME / "secret_key"
     if key_file.exists():
+        key_file.chmod(0o600)  # a key file written by an older version was 0644
         return key_file.read_text().strip()
-    PEERWHEEL_HOME.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    _owner_only_file(key_file, key)
     return key
 
 
 SECRET_KEY = _secret_key()
 DEBUG = envbool("DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise SettingError(
+        "DEBUG=true is refused when PEERWHEEL_ENV=production: debug pages show settings, "
+        "code and data to anyone who triggers an error"
+    )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
@@ -124,6 +166,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and an in-memory database shared between threads fails with "table is locked" at once
     # instead of waiting.
     DATABASES["default"]["TEST"]["NAME"] = str(PEERWHEEL_HOME / "test.sqlite3")
+    # SQLite gives its -wal, -shm and -journal files the database file's own mode, so the file
+    # is created 0600 here, before Django first connects (peerwheel.web.apps also tightens a
+    # file made by an older version or by the test runner).
+    _sqlite_file = Path(DATABASES["default"]["NAME"])
+    if str(_sqlite_file) != ":memory:" and not _sqlite_file.exists():
+        _sqlite_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _owner_only_file(_sqlite_file, "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -173,6 +222,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it; WhiteN
 # plotly.js is served from the copy inside the plotly package: no CDN, no build step.
 STATICFILES_DIRS = [("plotly", Path(plotly.__file__).resolve().parent / "package_data")]
 WHITENOISE_USE_FINDERS = True
+# Uploads are the owner's alone; an import's upload is deleted when the import ends
+# (peerwheel.usage.jobs). Large uploads are spooled by Django to a 0600 temporary file.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
