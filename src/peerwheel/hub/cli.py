@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from typing import Any, TextIO
 
+from peerwheel.core.export import write_rows
 from peerwheel.hub.selectors import posts_for_export
 
 EXPORT_FIELDS = (
@@ -30,12 +29,8 @@ EXPORT_FIELDS = (
 
 
 def export_posts(target: TextIO, file_format: str, **_: Any) -> None:
-    """Every live post; for an anonymous post the author, team and department are empty."""
-    rows = posts_for_export()
-    if file_format == "json":
-        json.dump(rows, target, ensure_ascii=False, indent=1)
-        target.write("\n")
-        return
-    writer = csv.DictWriter(target, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    """Every live post; for an anonymous post the author, team and department are empty.
+
+    CSV cells that a spreadsheet would run as formulas are neutralised (peerwheel.core.export).
+    """
+    write_rows(target, file_format, EXPORT_FIELDS, posts_for_export())

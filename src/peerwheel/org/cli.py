@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from typing import Any, TextIO
 
 from django.core.management.base import CommandError
 
 from peerwheel.core.commands import ImportOptions, bar_callback, progress_bar
+from peerwheel.core.export import write_rows
 from peerwheel.core.tabular import TabularError
 from peerwheel.org.selectors import EXPORT_FIELDS, people_export_rows
 from peerwheel.org.services import PeopleImportError, people_import
@@ -40,12 +39,5 @@ def import_people(options: ImportOptions) -> str:
 
 
 def export_people(target: TextIO, file_format: str, **_: Any) -> None:
-    rows = people_export_rows()
-    if file_format == "json":
-        json.dump(list(rows), target, ensure_ascii=False, indent=1)
-        target.write("\n")
-        return
-    writer = csv.DictWriter(target, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
+    """Every person; CSV cells that would run as formulas are neutralised (core.export)."""
+    write_rows(target, file_format, EXPORT_FIELDS, people_export_rows())

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from django.core.management.base import CommandError
 
 from peerwheel.core.commands import ImportOptions, bar_callback, progress_bar
+from peerwheel.core.export import write_frame
 from peerwheel.usage.selectors import EXPORT_FIELDS, segments_export_frame
 from peerwheel.usage.services import UsageImportError, usage_import
 
@@ -73,10 +73,6 @@ def import_slack_export(options: ImportOptions) -> str:
 
 
 def export_segments(target: TextIO, file_format: str, **_: Any) -> None:
-    """`person_id,week,segment_12w,segment_4w`, one row per person-week."""
-    frame = segments_export_frame()
-    if file_format == "json":
-        json.dump(frame.to_dict("records"), target, ensure_ascii=False, indent=1)
-        target.write("\n")
-        return
-    frame.to_csv(target, index=False, columns=list(EXPORT_FIELDS), lineterminator="\n")
+    """`person_id,week,segment_12w,segment_4w`, one row per person-week; CSV cells that would
+    run as formulas are neutralised (peerwheel.core.export)."""
+    write_frame(target, file_format, segments_export_frame(), EXPORT_FIELDS)
