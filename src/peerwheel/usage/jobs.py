@@ -1,14 +1,17 @@
 """Running an uploaded import in the background, so the page can show its progress.
 
-The upload is saved under `PEERWHEEL_HOME/imports/`, an `Import` row is made (the page polls it),
+The upload is saved under `PEERWHEEL_HOME/imports/` (the folder 0700, the file 0600: readable
+by the server's own user only), an `Import` row is made (the page polls it),
 and a thread runs `services.usage_import` with that row, which writes its progress onto the row as
-it reads. Whatever happens the file is removed afterwards and the row says how it ended.
+it reads. Whatever happens the file is removed when the import ends (or fails to start) and the
+row says how it ended.
 Heavy deployments can call `usage_import` from a task queue instead: it is the same function.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import uuid
@@ -29,8 +32,17 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 def upload_folder() -> Path:
     folder = Path(settings.PEERWHEEL_HOME) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)  # a folder made by an older version was 0755
     return folder
+
+
+def _save_owner_only(upload: UploadedFile, path: Path) -> None:
+    """Write the upload to a new file created 0600 (never readable by others, even briefly)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
 
 
 def import_in_background(
@@ -44,25 +56,27 @@ def import_in_background(
     """Save the upload, make its Import row and start the import; return the row to poll."""
     name = Path(upload.name or "upload").name
     path = upload_folder() / f"{uuid.uuid4().hex}-{_SAFE_NAME.sub('_', name)[:80]}"
-    with path.open("wb") as target:
-        for chunk in upload.chunks():
-            target.write(chunk)
-    record = import_record_start(kind=kind, file_name=name, actor=actor)
-    worker = threading.Thread(
-        target=_run,
-        kwargs={
-            "record_id": record.pk,
-            "kind": kind,
-            "path": path,
-            "name": name,
-            "actor_id": actor.pk,
-            "channels": channels,
-            "dry_run": dry_run,
-        },
-        name=f"peerwheel-import-{record.pk}",
-        daemon=True,
-    )
-    worker.start()
+    try:
+        _save_owner_only(upload, path)
+        record = import_record_start(kind=kind, file_name=name, actor=actor)
+        worker = threading.Thread(
+            target=_run,
+            kwargs={
+                "record_id": record.pk,
+                "kind": kind,
+                "path": path,
+                "name": name,
+                "actor_id": actor.pk,
+                "channels": channels,
+                "dry_run": dry_run,
+            },
+            name=f"peerwheel-import-{record.pk}",
+            daemon=True,
+        )
+        worker.start()
+    except BaseException:
+        path.unlink(missing_ok=True)  # the import never started: nothing must stay behind
+        raise
     return record
 
 
