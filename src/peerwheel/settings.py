@@ -165,7 +165,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: background jobs (imports, simulations) write from their own threads,
     # and an in-memory database shared between threads fails with "table is locked" at once
     # instead of waiting.
-    DATABASES["default"]["TEST"]["NAME"] = str(PEERWHEEL_HOME / "test.sqlite3")
+    # One file per test process, so two test runs at once (two terminals, two checkouts sharing
+    # a home) never delete each other's database; Django removes it when the run ends.
+    DATABASES["default"]["TEST"]["NAME"] = str(PEERWHEEL_HOME / f"test-{os.getpid()}.sqlite3")
     # SQLite gives its -wal, -shm and -journal files the database file's own mode, so the file
     # is created 0600 here, before Django first connects (peerwheel.web.apps also tightens a
     # file made by an older version or by the test runner).
