@@ -16,6 +16,7 @@ from peerwheel.engine.guardrails.model import (
     ScanResult,
     kind_priority,
 )
+from peerwheel.engine.guardrails.normalise import normalise
 from peerwheel.engine.guardrails.personal import detect_personal_data
 from peerwheel.engine.guardrails.redaction import redact
 from peerwheel.engine.guardrails.secrets import detect_secrets
@@ -60,28 +61,36 @@ def scan(
 
     ``author_email`` is the writer's own address, which they may share. Findings come sorted by
     start; ``result.blocked`` says whether publishing must wait.
+
+    The detectors read the text after NFKC with invisible format characters removed
+    (:mod:`.normalise`): a zero-width space or full-width letters inside a key do not hide it.
+    Each finding's span is one of ``text`` as given, so :func:`redact` works on it.
     """
     if not isinstance(text, str):
         raise TypeError(f"scan() needs the text as str, not {type(text).__name__}")
-    if not text:
+    normal = normalise(text)
+    scanned = normal.text
+    if not scanned:
         return ScanResult()
     enabled = policy.enabled
-    hits = detect_secrets(text, enabled)
-    hits.extend(detect_personal_data(text, policy, author_email, enabled))
+    hits = detect_secrets(scanned, enabled)
+    hits.extend(detect_personal_data(scanned, policy, author_email, enabled))
     if enabled(FindingKind.CONFIDENTIAL_TERM) and policy.confidential_terms:
-        hits.extend(detect_confidential_terms(text, policy.confidential_terms))
-    findings = tuple(
-        Finding(
-            kind=hit.kind,
-            severity=policy.severity_for(hit.kind),
-            start=hit.start,
-            end=hit.end,
-            message=_message(hit),
-            replacement=hit.placeholder,
+        hits.extend(detect_confidential_terms(scanned, policy.confidential_terms))
+    findings = []
+    for hit in _settle_overlaps(hits):
+        start, end = normal.original_span(hit.start, hit.end)
+        findings.append(
+            Finding(
+                kind=hit.kind,
+                severity=policy.severity_for(hit.kind),
+                start=start,
+                end=end,
+                message=_message(hit),
+                replacement=hit.placeholder,
+            )
         )
-        for hit in _settle_overlaps(hits)
-    )
-    return ScanResult(findings)
+    return ScanResult(tuple(findings))
 
 
 def scan_fields(
