@@ -177,7 +177,8 @@ def test_a_bad_setting_value_is_named(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_single_sign_on_is_off_unless_configured_and_then_complete(tmp_path: Path) -> None:
     code = (
-        "from django.conf import settings as s; print(s.OIDC_ENABLED, s.AUTHENTICATION_BACKENDS[0])"
+        "from django.conf import settings as s; "
+        "print(s.OIDC_ENABLED, *s.AUTHENTICATION_BACKENDS[:2])"
     )
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PEERWHEEL", "OIDC"))}
     base |= {"DJANGO_SETTINGS_MODULE": "peerwheel.settings", "PEERWHEEL_HOME": str(tmp_path)}
@@ -191,8 +192,10 @@ def test_single_sign_on_is_off_unless_configured_and_then_complete(tmp_path: Pat
             check=False,
         )
 
+    # The lockout comes first, whichever backend signs the person in.
     assert settings_with({}).stdout.split() == [
         "False",
+        "axes.backends.AxesStandaloneBackend",
         "django.contrib.auth.backends.ModelBackend",
     ]
     half = settings_with({"OIDC_RP_CLIENT_ID": "peerwheel"})
@@ -207,7 +210,11 @@ def test_single_sign_on_is_off_unless_configured_and_then_complete(tmp_path: Pat
             "OIDC_OP_USER_ENDPOINT": "https://idp.example/userinfo",
         }
     )
-    assert full.stdout.split() == ["True", "peerwheel.accounts.oidc.PeerwheelOIDCBackend"]
+    assert full.stdout.split() == [
+        "True",
+        "axes.backends.AxesStandaloneBackend",
+        "peerwheel.accounts.oidc.PeerwheelOIDCBackend",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -99,6 +100,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its templates: /api/docs then uses the Swagger UI copy in the package, not a CDN
+    "axes",
     "peerwheel.core",
     "peerwheel.accounts",
     "peerwheel.org",
@@ -114,11 +117,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A NUL character in a query or form field is a 400 (PostgreSQL cannot hold it).
+    "peerwheel.core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a sign-in refused by the lockout into the "try again in N minutes" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "peerwheel.urls"
@@ -183,7 +190,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses any sign-in (password or single sign-on) while the username or
+# the address is locked out; the backends after it do the signing in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -192,7 +204,7 @@ LOGOUT_REDIRECT_URL = "login"
 OIDC_ENABLED = bool(envstr("OIDC_RP_CLIENT_ID"))
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
-    AUTHENTICATION_BACKENDS.insert(0, "peerwheel.accounts.oidc.PeerwheelOIDCBackend")
+    AUTHENTICATION_BACKENDS.insert(1, "peerwheel.accounts.oidc.PeerwheelOIDCBackend")
     OIDC_RP_CLIENT_ID = envstr("OIDC_RP_CLIENT_ID")
     OIDC_RP_CLIENT_SECRET = envstr("OIDC_RP_CLIENT_SECRET")
     OIDC_RP_SIGN_ALGO = envstr("OIDC_RP_SIGN_ALGO", "RS256")
@@ -212,6 +224,28 @@ if OIDC_ENABLED:
     ]
     if missing:
         raise SettingError(f"OIDC_RP_CLIENT_ID is set, so these must be too: {', '.join(missing)}")
+
+# Sign-in lockout (django-axes): after PEERWHEEL_LOGIN_FAILURE_LIMIT failures within the
+# cool-off, that username is refused, and so is that address (each counted on its own: one
+# address trying many usernames is stopped too), on /accounts/login/ and /admin/login/ alike,
+# the right password included, until PEERWHEEL_LOGIN_COOLOFF_MINUTES have passed since the last
+# failure. Each lockout writes an audit row ("login.lockout", peerwheel.web.lockout).
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = envint("PEERWHEEL_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("PEERWHEEL_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Not reset on success: axes would also clear the address's count, so an attacker could sign in
+# as themselves every nine tries to keep guessing other people's passwords from one address.
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # "try again in N minutes" stays true
+AXES_LOCKOUT_CALLABLE = "peerwheel.web.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "peerwheel.web.lockout.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # no record of every successful sign-in: only failures count
+AXES_VERBOSE = False
+# Reverse proxies in front of the server that append to X-Forwarded-For (0: none, the client's
+# own address is REMOTE_ADDR). Behind one proxy without this, every sign-in would seem to come
+# from the proxy and a lockout by address would lock everyone out.
+PEERWHEEL_TRUSTED_PROXIES = envint("PEERWHEEL_TRUSTED_PROXIES", 0, minimum=0)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
@@ -257,7 +291,13 @@ LOGGING = {
 
 # Peerwheel's own settings.
 PEERWHEEL_MIN_GROUP = envint("PEERWHEEL_MIN_GROUP", 5, minimum=2)
+# Writes per user per minute, forms and API alike (peerwheel.core.ratelimit); the guardrails'
+# check and redact, called as people type, have their own budget.
 PEERWHEEL_API_RATE_LIMIT = envint("PEERWHEEL_API_RATE_LIMIT", 30, minimum=1)
+PEERWHEEL_SCAN_RATE_LIMIT = envint("PEERWHEEL_SCAN_RATE_LIMIT", 120, minimum=1)
+# The largest request body other than uploaded files (Django's default is 2.5 MB): the longest
+# post, fully escaped, is under 0.5 MB. A bigger body is refused before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("PEERWHEEL_MAX_REQUEST_BYTES", 1024 * 1024, minimum=64 * 1024)
 CACHES = envcache("PEERWHEEL_CACHE_URL")  # rate limits and report caches: shared or per process
 PEERWHEEL_IMPORT_MAX_BYTES = envint("PEERWHEEL_IMPORT_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 PEERWHEEL_FEED_HALF_LIFE_DAYS = envfloat("PEERWHEEL_FEED_HALF_LIFE_DAYS", 7.0, minimum=0.1)

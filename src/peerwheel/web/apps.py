@@ -28,3 +28,8 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(_sqlite_files_owner_only, dispatch_uid="peerwheel-sqlite-mode")
+        from axes.signals import user_locked_out
+
+        from peerwheel.web.lockout import record_lockout
+
+        user_locked_out.connect(record_lockout, dispatch_uid="peerwheel-login-lockout")
