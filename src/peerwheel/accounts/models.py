@@ -41,6 +41,9 @@ class ApiToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
     revoked = models.DateTimeField(null=True, blank=True)
+    expires = models.DateTimeField(
+        null=True, blank=True, help_text="When the token stops working; empty: until revoked."
+    )
 
     class Meta:
         ordering = ["-created"]

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from peerwheel.accounts.roles import Role
-from peerwheel.accounts.services import role_assign
+from peerwheel.accounts.services import person_link_user, role_assign
 
 
 class PeerwheelOIDCBackend(OIDCAuthenticationBackend):
@@ -20,6 +20,7 @@ class PeerwheelOIDCBackend(OIDCAuthenticationBackend):
         user: User = super().create_user(claims)
         role_assign(user=user, role=Role.MEMBER)
         email = (claims.get("email") or "").strip().lower()
-        if email:
-            Person.objects.filter(email=email, user__isnull=True).update(user=user)
+        person = Person.objects.filter(email=email, user__isnull=True).first() if email else None
+        if person is not None:
+            person_link_user(person=person, user=user, actor=None)
         return user

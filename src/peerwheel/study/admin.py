@@ -1,28 +1,21 @@
-"""Admin: instrument versions and waves, read-only. Responses and participations are not
-registered on purpose: no admin page may list answers beside the people who gave them."""
+"""Admin: instrument versions and waves, read-only and never deleted here (a wave's delete page
+would list its participations and responses). Responses and participations are not registered
+on purpose: no admin page may list answers beside the people who gave them."""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from peerwheel.core.admin_base import ReadOnlyAdmin
 from peerwheel.study.models import InstrumentVersion, SurveyWave
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(InstrumentVersion)
-class InstrumentVersionAdmin(_ReadOnly):
+class InstrumentVersionAdmin(ReadOnlyAdmin):
     list_display = ["instrument_key", "version", "created", "note"]
 
 
 @admin.register(SurveyWave)
-class SurveyWaveAdmin(_ReadOnly):
+class SurveyWaveAdmin(ReadOnlyAdmin):
     list_display = ["name", "source", "status", "opens", "closes", "invited"]
     list_filter = ["status", "source"]
