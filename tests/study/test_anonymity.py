@@ -21,8 +21,14 @@ from peerwheel.core.management.commands.exportdata import KINDS as EXPORT_KINDS
 from peerwheel.org.models import Person
 from peerwheel.study import analysis
 from peerwheel.study.keys import response_locator
-from peerwheel.study.models import Participation, Response, SurveyWave
-from peerwheel.study.services import response_submit
+from peerwheel.study.models import (
+    Participation,
+    PendingAnswers,
+    ReportSnapshot,
+    Response,
+    SurveyWave,
+)
+from peerwheel.study.services import response_submit, wave_close
 from peerwheel.study.usage_link import UsageOutcome
 from tests.study.conftest import answers
 
@@ -55,16 +61,26 @@ def test_a_response_row_has_no_person_no_time_and_a_random_key() -> None:
     assert relations == {"wave"}
     assert times == set()
     assert isinstance(Response._meta.pk, models.UUIDField)
-    assert {f.name for f in Participation._meta.get_fields()} == {"id", "person", "wave"}
+    assert {f.name for f in Participation._meta.get_fields()} == {
+        "id",
+        "person",
+        "wave",
+        "answered_as",
+    }
+    for model in (PendingAnswers, ReportSnapshot):  # the pool and snapshots: a day at most
+        for f in model._meta.get_fields():
+            assert not isinstance(f, models.DateTimeField | models.TimeField), f
 
 
 def test_stored_rows_cannot_be_joined_without_the_secret_key(
     open_wave: SurveyWave, org: dict[str, Person]
 ) -> None:
     _answer_all(org, open_wave)
+    wave_close(wave=open_wave)
     participations = list(Participation.objects.values_list("person_id", "wave_id"))
     stored = {r.locator for r in Response.objects.all()}
     alice = org["alice"].pk
+    login = Participation.objects.get(person_id=alice).answered_as
 
     # Nothing on a participation row appears on a response row.
     response_values = {str(v) for row in Response.objects.values() for v in row.values()}
@@ -75,8 +91,10 @@ def test_stored_rows_cannot_be_joined_without_the_secret_key(
             assert digest(text.encode()).hexdigest() not in stored
     # ... nor does the same HMAC under another key.
     with override_settings(SECRET_KEY="someone-else-s-key-" + "x" * 40):
-        assert response_locator(person_id=alice, wave_id=open_wave.pk) not in stored
-    assert response_locator(person_id=alice, wave_id=open_wave.pk) in stored
+        assert response_locator(person_id=alice, wave_id=open_wave.pk, user_id=login) not in stored
+    assert response_locator(person_id=alice, wave_id=open_wave.pk, user_id=login) in stored
+    # ... nor the locator without the login it is bound to.
+    assert response_locator(person_id=alice, wave_id=open_wave.pk, user_id=None) not in stored
 
 
 def test_no_page_an_admin_or_analyst_can_open_shows_who_answered_what(
@@ -87,7 +105,7 @@ def test_no_page_an_admin_or_analyst_can_open_shows_who_answered_what(
 ) -> None:
     _answer_all(org, open_wave)
     alice = org["alice"]
-    locator = response_locator(person_id=alice.pk, wave_id=open_wave.pk)
+    locator = response_locator(person_id=alice.pk, wave_id=open_wave.pk, user_id=cast["alice"].pk)
     pages = {
         "erin": [
             "/",
@@ -168,6 +186,7 @@ def test_the_analysis_frame_carries_no_person_and_links_usage_inside(
     open_wave: SurveyWave, org: dict[str, Person], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _answer_all(org, open_wave)
+    wave_close(wave=open_wave)  # the last answers were still waiting for their batch
     alice = org["alice"]
     monkeypatch.setattr(
         analysis,
@@ -204,6 +223,7 @@ def test_usage_data_from_the_usage_app_replace_the_self_report(
     from peerwheel.usage.store import import_records, upsert_usage
 
     _answer_all(org, open_wave)  # alice says daily use and agents; bob says neither
+    wave_close(wave=open_wave)
     weeks = pd.date_range("2025-03-03", periods=12, freq="7D")
     for person, actions, agents in ((org["alice"], 0, 0), (org["bob"], 30, 2)):
         usage = pd.DataFrame(

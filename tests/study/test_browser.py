@@ -10,7 +10,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from peerwheel.engine.study import simulate_responses
-from peerwheel.study.models import Response, SurveyWave
+from peerwheel.org.models import Person
+from peerwheel.study.models import PendingAnswers, SurveyWave
+from peerwheel.study.selectors import own_response
 from peerwheel.study.services import survey_import, wave_create, wave_open
 from tests.conftest import sign_in
 
@@ -39,8 +41,12 @@ def test_a_member_answers_with_the_keyboard_and_an_analyst_reads_the_forest_plot
     page.click("button[type=submit]")
     page.wait_for_selector("text=Thank you: your answers are saved")
 
-    assert SurveyWave.objects.get(pk=wave.pk).responses.count() == 1
-    assert Response.objects.get(wave=wave).answers["peer_influence_1"] == 2
+    # The answers wait, sealed, for a batch of the minimum group; alice sees them back.
+    assert SurveyWave.objects.get(pk=wave.pk).participations.count() == 1
+    assert PendingAnswers.objects.filter(wave=wave).count() == 1
+    alice = Person.objects.get(user=cast["alice"])
+    mine = own_response(person=alice, wave=wave, user=cast["alice"])
+    assert mine is not None and mine.answers["peer_influence_1"] == 2
 
     page.click("text=Sign out")
     sign_in(page, url, "dan")

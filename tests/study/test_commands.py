@@ -77,8 +77,9 @@ BAD_INPUTS = [
     ("missing_outcome", "agent_user", ["no agent_user column", "Add agent_user as 0/1"]),
     ("one_item", "psych_safety_1", ["only one item column", "at least two items"]),
     ("too_few", None, ["Only 20 respondents", "at least 30", "Collect more responses"]),
-    ("separation", "department", ["department = Board", "heavy users", "lines 2, 3, 4"]),
-    ("constant", "training", ["same value (1.0) for every respondent", "remove the column"]),
+    # Neither names the group nor its outcome (nor the value everyone gave).
+    ("separation", "department", ["heavy_user cannot be estimated", "remove the department"]),
+    ("constant", "training", ["same value for every respondent", "remove the column"]),
 ]
 
 

@@ -10,9 +10,10 @@ from peerwheel.engine.demo_org import DemoOrgConfig, generate_demo_org
 from peerwheel.org.demo import demo_organisation_load
 from peerwheel.org.models import Person
 from peerwheel.study import demo as study_demo
-from peerwheel.study.analysis import wave_frame, wave_report
+from peerwheel.study.analysis import wave_frame
 from peerwheel.study.keys import response_locator
-from peerwheel.study.models import Participation, Response, SurveyWave
+from peerwheel.study.models import Participation, PendingAnswers, Response, SurveyWave
+from peerwheel.study.snapshots import published_snapshot, snapshot_report
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +37,14 @@ def test_the_demo_has_one_closed_wave_that_tells_the_peer_story() -> None:
     wave = SurveyWave.objects.get()
     people = Person.objects.count()
     n = Response.objects.filter(wave=wave).count()
-    report, data = wave_report(wave, n_boot=200)
+    snapshot = published_snapshot(wave)
+    assert snapshot is not None and snapshot.final
+    report, data = snapshot_report(snapshot, n_boot=200)
 
     assert wave.status == SurveyWave.Status.CLOSED and wave.invited == people
     assert 0.6 <= n / people <= 0.7
     assert Participation.objects.filter(wave=wave).count() == n
+    assert not PendingAnswers.objects.exists()  # closing wrote the last batch
     assert data.frame["team"].notna().all() and data.frame["department"].notna().all()
     for outcome in ("heavy_user", "agent_user"):
         peer = report.effect(outcome, "peer_influence")
@@ -51,8 +55,8 @@ def test_the_demo_has_one_closed_wave_that_tells_the_peer_story() -> None:
     exposure = study_demo.peer_exposure(context, study_demo.demo_network(context))
     node_of = {p.pk: node for node, p in context.people.items()}
     by_locator = {
-        response_locator(person_id=person_id, wave_id=wave.pk): node_of[person_id]
-        for person_id in Participation.objects.values_list("person_id", flat=True)
+        response_locator(person_id=person_id, wave_id=wave.pk, user_id=user_id): node_of[person_id]
+        for person_id, user_id in Participation.objects.values_list("person_id", "answered_as")
     }
     pairs = [
         (

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from peerwheel.org.models import Person
 from peerwheel.study.errors import StudyActionError, SurveyClosedError
-from peerwheel.study.models import Participation, Response, SurveyWave
+from peerwheel.study.models import Participation, PendingAnswers, Response, SurveyWave
 from peerwheel.study.selectors import own_response
 from peerwheel.study.services import response_submit, wave_close, wave_create, wave_open
 from tests.study.conftest import answers, form_data
@@ -45,7 +45,10 @@ def test_the_survey_page_promises_confidentiality_and_uses_labelled_radios(
 
 
 def test_a_member_answers_once_and_can_change_the_answers_until_close(
-    client_for: Callable[[str], Client], open_wave: SurveyWave, org: dict[str, Person]
+    client_for: Callable[[str], Client],
+    open_wave: SurveyWave,
+    org: dict[str, Person],
+    cast: dict[str, User],
 ) -> None:
     client = client_for("alice")
 
@@ -54,9 +57,10 @@ def test_a_member_answers_once_and_can_change_the_answers_until_close(
     page = client.get("/study/survey/").content.decode()
 
     assert first.status_code == second.status_code == 302
-    assert Response.objects.count() == 1
+    # One set of answers, waiting (sealed) for a batch of the minimum group.
+    assert (PendingAnswers.objects.count(), Response.objects.count()) == (1, 0)
     assert Participation.objects.count() == 1
-    mine = own_response(person=org["alice"], wave=open_wave)
+    mine = own_response(person=org["alice"], wave=open_wave, user=cast["alice"])
     assert mine is not None
     assert mine.answers == answers(4)
     assert (mine.frequency, mine.heavy_user, mine.agent_user) == (2, False, False)

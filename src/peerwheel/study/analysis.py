@@ -1,9 +1,11 @@
 """The analysis step: a wave's responses as the engine's frame, and its report (cached).
 
 This is the only place where in-app responses meet people: each participant's locator is
-recomputed to attach their team, department and level and, when the usage app can tell, their
-usage-based outcomes. The frame that leaves this module has no person in it, its rows are in
-locator order (unrelated to who answered when), and it is never shown row by row.
+recomputed (from the person and the login bound to the participation) to attach their team,
+department and level and, when the usage app can tell, their usage-based outcomes. The frame
+that leaves this module has no person in it, its rows are in locator order (unrelated to who
+answered when), and it is never shown row by row. Reports are made from frames frozen by
+`snapshots.py`, never from the live tables of an open wave.
 """
 
 from __future__ import annotations
@@ -101,12 +103,11 @@ def _attach_people(
     wave: SurveyWave, responses: list[dict[str, Any]], sources: dict[str, dict[str, int]]
 ) -> None:
     """Fill team, department, level and (where linked) usage outcomes from the organisation."""
-    people = list(
-        Person.objects.filter(id__in=wave.participations.values("person_id")).select_related(
-            "team", "department"
-        )
-    )
-    by_locator = {response_locator(person_id=p.pk, wave_id=wave.pk): p for p in people}
+    bound = dict(wave.participations.values_list("person_id", "answered_as"))
+    people = list(Person.objects.filter(id__in=list(bound)).select_related("team", "department"))
+    by_locator = {
+        response_locator(person_id=p.pk, wave_id=wave.pk, user_id=bound[p.pk]): p for p in people
+    }
     usage = (usage_outcomes([p.pk for p in people]) or {}) if wave.link_usage else {}
     for r in responses:
         person = by_locator.get(str(r["locator"]))
@@ -126,19 +127,19 @@ def _attach_people(
                 sources[o]["self"] += 1
 
 
-def wave_report(
-    wave: SurveyWave,
+def analyze_data(
+    data: WaveData,
     *,
+    key: str,
     outcomes: Sequence[str] = OUTCOMES,
     n_boot: int = 1000,
     seed: int = 42,
 ) -> tuple[StudyReport, WaveData]:
-    """Analyse a wave (cached by wave revision); raises the engine's `SurveyDataError`."""
-    key = _cache_key(wave, outcomes, n_boot, seed)
-    cached = cache.get(key)
+    """Analyse a frozen frame (cached under `key`); raises the engine's `SurveyDataError`."""
+    cache_key = _cache_key(key, outcomes, n_boot, seed)
+    cached = cache.get(cache_key)
     if cached is not None:
         return cached
-    data = wave_frame(wave)
     report = analyze(
         data.frame,
         data.instrument,
@@ -147,18 +148,15 @@ def wave_report(
         n_boot=n_boot,
         seed=seed,
     )
-    cache.set(key, (report, data), _CACHE_SECONDS)
+    cache.set(cache_key, (report, data), _CACHE_SECONDS)
     return report, data
 
 
-def _cache_key(wave: SurveyWave, outcomes: Sequence[str], n_boot: int, seed: int) -> str:
-    """Changes with every response write (revision) and never names a reused wave id."""
+def _cache_key(key: str, outcomes: Sequence[str], n_boot: int, seed: int) -> str:
     return ":".join(
         [
             "study:report",
-            str(wave.pk),
-            wave.created.isoformat() if wave.created else "",
-            str(wave.revision),
+            key,
             ",".join(outcomes),
             str(settings.PEERWHEEL_MIN_GROUP),
             str(n_boot),
@@ -167,8 +165,8 @@ def _cache_key(wave: SurveyWave, outcomes: Sequence[str], n_boot: int, seed: int
     )
 
 
-def report_is_cached(wave: SurveyWave, *, outcomes: Sequence[str] = OUTCOMES) -> bool:
-    return cache.get(_cache_key(wave, outcomes, 1000, 42)) is not None
+def report_is_cached(key: str, *, outcomes: Sequence[str] = OUTCOMES) -> bool:
+    return cache.get(_cache_key(key, outcomes, 1000, 42)) is not None
 
 
 def expected_seconds(n: int) -> float:

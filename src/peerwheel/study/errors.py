@@ -15,6 +15,16 @@ class SurveyClosedError(StudyActionError):
     """The wave is not open: answers can no longer be given or changed."""
 
 
+BOUND_ELSEWHERE = (
+    "Answers to this survey were given for your person under another login: they cannot be "
+    "shown or changed from this one."
+)
+
+
+class AnswersBoundElsewhereError(StudyActionError):
+    """The person's answers were given under another login (the person was re-linked)."""
+
+
 class AnswerError(ValueError):
     """Answers that do not fit the wave's instrument; `fields` maps field key to message."""
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from peerwheel.engine.study import Instrument, QuestionKind
-from peerwheel.study.models import Response
+from peerwheel.study.pool import StoredAnswers
 
 YES_NO = [(1, "Yes"), (0, "No")]
 AGENT_QUESTION = (
@@ -24,7 +24,11 @@ class SurveyForm(forms.Form):
     """One required Likert radio group per item, then training, frequency and agent use."""
 
     def __init__(
-        self, instrument: Instrument, *args: Any, response: Response | None = None, **kwargs: Any
+        self,
+        instrument: Instrument,
+        *args: Any,
+        response: StoredAnswers | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.instrument = instrument

@@ -2,11 +2,17 @@
 
 Confidentiality by construction: a `Response` has no link to a person, no timestamp and a random
 primary key. `Participation(person, wave)` only records that someone answered (one per person
-per wave). A person finds their own response again through `Response.locator`, a keyed HMAC of
-(wave id, person id) under the SECRET_KEY (see `keys.py`): reading the tables cannot join the
-two, and nothing in the product shows, serves or exports the join. Only the analysis step
-recomputes locators, to attach team, department, level and usage outcomes; its output carries
-no person.
+per wave) and under which login. A person finds their own response again through
+`Response.locator`, a keyed HMAC of (wave id, person id, login id) under the SECRET_KEY (see
+`keys.py`): reading the tables cannot join the two, and nothing in the product shows, serves or
+exports the join. Only the analysis step recomputes locators, to attach team, department, level
+and usage outcomes; its output carries no person.
+
+Nor does the order of rows join them: answers first wait, encrypted, in `PendingAnswers`, and
+reach `Response` in shuffled batches of at least the minimum group (and the whole wave is
+reshuffled when it closes), so the order of rowids, ctids or keys says nothing inside a batch.
+Reports on in-app waves read `ReportSnapshot`s: frozen, sealed frames taken when the wave
+closes, or while it is open only when every group has grown by the minimum group.
 """
 
 from __future__ import annotations
@@ -92,10 +98,15 @@ class SurveyWave(models.Model):
 
 
 class Participation(models.Model):
-    """That a person answered a wave: nothing about what, nothing about when."""
+    """That a person answered a wave: nothing about what, nothing about when.
+
+    `answered_as` is the login (user id) that gave the answers: the locator is bound to it, so
+    a login later linked to this person can neither see nor change them.
+    """
 
     person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
     wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="participations")
+    answered_as = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -139,3 +150,36 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"response to {self.wave_id}"
+
+
+class PendingAnswers(models.Model):
+    """Answers waiting for their shuffled batch, sealed (AES-GCM) under a key derived from the
+    SECRET_KEY: locator and answers are inside the ciphertext, padded to a fixed size. No person,
+    no time, a random key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="pending")
+    sealed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"pending answers to {self.wave_id}"
+
+
+class ReportSnapshot(models.Model):
+    """A wave's analysis frame frozen at one moment (sealed): what reports on in-app waves read.
+
+    Taken when the wave closes (`final`), and while it is open only when every group of
+    respondents has grown by at least the minimum group since the last one. `taken` is a day.
+    """
+
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="snapshots")
+    taken = models.DateField()
+    final = models.BooleanField(default=False)
+    respondents = models.PositiveIntegerField()
+    sealed = models.BinaryField()
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"snapshot of wave {self.wave_id} ({self.taken})"

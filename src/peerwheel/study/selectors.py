@@ -1,5 +1,5 @@
 """Reads for the study. Nothing here returns a response together with a person, except
-`own_response`, which returns a person's own answers to that person."""
+`own_response`, which returns a person's own answers to that person's own login."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from peerwheel.org.models import Person
 from peerwheel.study.keys import response_locator
 from peerwheel.study.models import InstrumentVersion, Participation, Response, SurveyWave
+from peerwheel.study.pool import StoredAnswers, pool_find
 
 
 def open_wave(*, now: datetime | None = None) -> SurveyWave | None:
@@ -27,10 +29,31 @@ def open_wave(*, now: datetime | None = None) -> SurveyWave | None:
     )
 
 
-def own_response(*, person: Person, wave: SurveyWave) -> Response | None:
-    """The person's own response to the wave (found through their keyed locator)."""
-    locator = response_locator(person_id=person.pk, wave_id=wave.pk)
-    return Response.objects.filter(wave=wave, locator=locator).first()
+def _user_id(user: object) -> int | None:
+    return getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+
+
+def own_response(*, person: Person, wave: SurveyWave, user: object) -> StoredAnswers | None:
+    """The person's own answers (pending or written), shown only to the login that gave them.
+
+    After another login is linked to the person, nothing comes back: the participation is bound
+    to the first login, and the locator computed for another login finds no response.
+    """
+    participation = Participation.objects.filter(person=person, wave=wave).first()
+    user_id = _user_id(user)
+    if participation is None or participation.answered_as != user_id:
+        return None
+    locator = response_locator(person_id=person.pk, wave_id=wave.pk, user_id=user_id)
+    return pool_find(wave=wave, locator=locator)
+
+
+def answered_under_another_login(*, person: Person, wave: SurveyWave, user: object) -> bool:
+    """The person answered, but under a login other than this one (a re-link)."""
+    return (
+        Participation.objects.filter(person=person, wave=wave)
+        .exclude(answered_as=_user_id(user))
+        .exists()
+    )
 
 
 def has_answered(*, person: Person, wave: SurveyWave) -> bool:
@@ -59,12 +82,29 @@ def _summary(wave: SurveyWave, count: int) -> WaveSummary:
     return WaveSummary(wave, count, rate, min_group)
 
 
+def _count(model: type[Participation] | type[Response]) -> Coalesce:
+    counted = (
+        model.objects.filter(wave=OuterRef("pk"))
+        .order_by()
+        .values("wave")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def wave_summaries() -> list[WaveSummary]:
-    waves = SurveyWave.objects.select_related("instrument").annotate(n=Count("responses"))
-    return [_summary(w, w.n) for w in waves]
+    """Respondents per wave: participations for in-app waves (answers may still be waiting in
+    the pool), rows for imported ones."""
+    waves = SurveyWave.objects.select_related("instrument").annotate(
+        answered=_count(Participation), rows=_count(Response)
+    )
+    return [_summary(w, max(w.answered, w.rows)) for w in waves]
 
 
 def wave_summary(wave: SurveyWave) -> WaveSummary:
+    if wave.source == SurveyWave.Source.IN_APP:
+        return _summary(wave, Participation.objects.filter(wave=wave).count())
     return _summary(wave, Response.objects.filter(wave=wave).count())
 
 

@@ -1,8 +1,9 @@
 """Writes for the study: instrument versions, waves, in-app responses and survey imports.
 
 Every write goes through here (views, commands, the demo). Response writes record no person and
-no time on the response, and write no audit entry: an audit row "alice answered at 10:02" next
-to a response written at 10:02 would undo the confidentiality the models are built for.
+no time on the response, go through the sealed pending pool (`pool.py`), and write no audit
+entry: an audit row "alice answered at 10:02" next to a response written at 10:02 would undo
+the confidentiality the models are built for.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from typing import IO, Any
 import pandas as pd
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from peerwheel.accounts.services import audit_record
@@ -35,7 +35,9 @@ from peerwheel.engine.study import (
 )
 from peerwheel.org.models import Person
 from peerwheel.study.errors import (
+    BOUND_ELSEWHERE,
     AnswerError,
+    AnswersBoundElsewhereError,
     StudyActionError,
     SurveyClosedError,
     SurveyImportError,
@@ -43,6 +45,7 @@ from peerwheel.study.errors import (
 )
 from peerwheel.study.keys import response_locator
 from peerwheel.study.models import InstrumentVersion, Participation, Response, SurveyWave
+from peerwheel.study.pool import StoredAnswers, pool_flush, pool_put, wave_reshuffle
 
 Actor = User | AnonymousUser | None
 OUTCOMES = ("heavy_user", "agent_user")
@@ -179,7 +182,9 @@ def wave_open(*, wave: SurveyWave, actor: Actor = None, now: datetime | None = N
 
 @transaction.atomic
 def wave_close(*, wave: SurveyWave, actor: Actor = None, now: datetime | None = None) -> None:
-    """Close an open wave: answers can no longer be changed."""
+    """Close an open wave: answers can no longer be changed. The pending pool is written and
+    the whole wave rewritten in shuffled order (the last batch may be smaller than the minimum
+    group; shuffled together with all the others, it is not told apart)."""
     now = now or timezone.now()
     wave = SurveyWave.objects.select_for_update().get(pk=wave.pk)
     if wave.status != SurveyWave.Status.OPEN:
@@ -188,6 +193,8 @@ def wave_close(*, wave: SurveyWave, actor: Actor = None, now: datetime | None = 
     if wave.closes is None or wave.closes > now:
         wave.closes = now
     wave.save(update_fields=["status", "closes"])
+    pool_flush(wave=wave, force=True)
+    wave_reshuffle(wave=wave)
     audit_record(actor=actor, action="study.wave_close", target=f"wave {wave.pk}")
 
 
@@ -233,11 +240,14 @@ def response_submit(
     agent_user: bool | None,
     heavy_user: bool | None = None,
     now: datetime | None = None,
-) -> Response:
-    """Create or replace the person's response to an open wave (one per person per wave).
+) -> StoredAnswers:
+    """Give or replace the person's answers to an open wave (one set per person per wave).
 
-    Self-reported heavy use defaults to the instrument's rule without usage data: AI use every
-    working day (the top frequency answer).
+    The answers go, sealed, into the wave's pending pool and reach `Response` in a shuffled
+    batch (see `pool.py`). They are bound to the login linked to the person now: once another
+    login is linked to the person, they can neither be shown nor changed
+    (`AnswersBoundElsewhereError`). Self-reported heavy use defaults to the instrument's rule
+    without usage data: AI use every working day (the top frequency answer).
     """
     wave = SurveyWave.objects.select_for_update().get(pk=wave.pk)
     if not wave_accepts_answers(wave, now=now):
@@ -250,7 +260,13 @@ def response_submit(
             default=None,
         )
         heavy_user = frequency == top
-    locator = response_locator(person_id=person.pk, wave_id=wave.pk)
+    user_id = Person.objects.select_for_update().values_list("user_id", flat=True).get(pk=person.pk)
+    participation, _ = Participation.objects.get_or_create(
+        person_id=person.pk, wave=wave, defaults={"answered_as": user_id}
+    )
+    if participation.answered_as != user_id:
+        raise AnswersBoundElsewhereError(BOUND_ELSEWHERE)
+    locator = response_locator(person_id=person.pk, wave_id=wave.pk, user_id=user_id)
     values = {
         "answers": clean,
         "training": training,
@@ -258,17 +274,7 @@ def response_submit(
         "heavy_user": heavy_user,
         "agent_user": agent_user,
     }
-    try:
-        with transaction.atomic():
-            Participation.objects.get_or_create(person=person, wave=wave)
-            response, _ = Response.objects.update_or_create(
-                wave=wave, locator=locator, defaults=values
-            )
-    except IntegrityError:  # a second tab submitted at the same instant
-        response = Response.objects.get(wave=wave, locator=locator)
-        Response.objects.filter(pk=response.pk).update(**values)
-    SurveyWave.objects.filter(pk=wave.pk).update(revision=F("revision") + 1)
-    return response
+    return pool_put(wave=wave, locator=locator, values=values)
 
 
 # -- survey files -----------------------------------------------------------------------------

@@ -19,9 +19,11 @@ from peerwheel.accounts.roles import Capability
 from peerwheel.engine.study import InstrumentError, SurveyDataError
 from peerwheel.org.selectors import person_for_user
 from peerwheel.study import presenters, selectors, services
-from peerwheel.study.analysis import INLINE_MAX_N, expected_seconds, report_is_cached, wave_report
+from peerwheel.study.analysis import INLINE_MAX_N, expected_seconds, report_is_cached
 from peerwheel.study.errors import (
+    BOUND_ELSEWHERE,
     AnswerError,
+    AnswersBoundElsewhereError,
     StudyActionError,
     SurveyClosedError,
     SurveyImportError,
@@ -29,6 +31,7 @@ from peerwheel.study.errors import (
 )
 from peerwheel.study.forms import InstrumentEditForm, SurveyForm, SurveyUploadForm, WaveCreateForm
 from peerwheel.study.models import SurveyWave
+from peerwheel.study.snapshots import Snapshot, published_snapshot, snapshot_report
 
 CONFIDENTIAL = (
     "Your answers are confidential: nobody, admins included, can see who answered what. "
@@ -46,7 +49,10 @@ def survey(request: HttpRequest) -> HttpResponse:
     if wave is None or person is None:
         return render(request, "study/survey.html", context)
     instrument = services.instrument_of(wave.instrument)
-    own = selectors.own_response(person=person, wave=wave)
+    if selectors.answered_under_another_login(person=person, wave=wave, user=request.user):
+        context["bound_elsewhere"] = BOUND_ELSEWHERE
+        return render(request, "study/survey.html", context)
+    own = selectors.own_response(person=person, wave=wave, user=request.user)
     if request.method == "POST":
         form = SurveyForm(instrument, request.POST)
         if form.is_valid():
@@ -54,7 +60,7 @@ def survey(request: HttpRequest) -> HttpResponse:
                 services.response_submit(
                     person=person, wave=wave, answers=form.answers(), **form.extras()
                 )
-            except SurveyClosedError as exc:
+            except (SurveyClosedError, AnswersBoundElsewhereError) as exc:
                 messages.error(request, str(exc))
                 return redirect("study:survey")
             except AnswerError as exc:
@@ -171,31 +177,45 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.RUN_STUDY)
 def report(request: HttpRequest, wave_id: int) -> HttpResponse:
+    """The wave's report: from its published snapshot only (see `snapshots.py`); an open wave
+    without one shows only its response count. The htmx partial follows the same rule."""
     wave = selectors.wave_get(wave_id)
     if wave is None:
         raise Http404("No such wave")
     summary = selectors.wave_summary(wave)
     context: dict[str, Any] = {"wave": wave, "summary": summary}
-    n = summary.responses or 0
-    inline = request.htmx or report_is_cached(wave) or n <= INLINE_MAX_N  # type: ignore[attr-defined]
-    if not inline:
-        context["expected_seconds"] = round(expected_seconds(n))
-        return render(request, "study/report.html", context)
-    context.update(_report_context(wave, summary))
+    snapshot = None if summary.hidden else published_snapshot(wave)
+    wave.refresh_from_db()  # a wave past its closing date was closed just now
+    if snapshot is None:
+        context.update({"analysis_error": [_nothing_yet(wave, summary)], "ready": True})
+    else:
+        context["snapshot"] = snapshot
+        n = snapshot.respondents
+        inline = request.htmx or report_is_cached(snapshot.key) or n <= INLINE_MAX_N  # type: ignore[attr-defined]
+        if not inline:
+            context["expected_seconds"] = round(expected_seconds(n))
+            return render(request, "study/report.html", context)
+        context.update(_report_context(snapshot))
     template = "study/_report_body.html" if request.htmx else "study/report.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
-def _report_context(wave: SurveyWave, summary: selectors.WaveSummary) -> dict[str, Any]:
+def _nothing_yet(wave: SurveyWave, summary: selectors.WaveSummary) -> str:
     if summary.hidden:
-        return {
-            "analysis_error": [
-                f"Fewer than {summary.min_group} responses so far: nothing can be shown yet."
-            ],
-            "ready": True,
-        }
+        return f"Fewer than {summary.min_group} responses so far: nothing can be shown yet."
+    if wave.status == SurveyWave.Status.OPEN:
+        return (
+            "This wave is open: it shows only its response count until it closes, or until "
+            f"every group of respondents has grown by at least {summary.min_group} (then a "
+            "snapshot is published). Results that change with each answer would tell what "
+            "one person answered."
+        )
+    return "This wave has no responses to analyse."
+
+
+def _report_context(snapshot: Snapshot) -> dict[str, Any]:
     try:
-        study, data = wave_report(wave)
+        study, data = snapshot_report(snapshot)
     except SurveyDataError as exc:
         return {"analysis_error": [describe_problem(p) for p in exc.problems], "ready": True}
     return {"ready": True, **presenters.report_context(study, data)}
