@@ -199,12 +199,12 @@ def person_link_user(*, person: Person, user: User | None, actor: Actor) -> bool
     from peerwheel.org.models import Person
 
     person = Person.objects.select_for_update().get(pk=person.pk)
-    refusal = person_link_refusal(person=person, user=user, actor=actor)
-    if refusal:
-        raise ValueError(refusal)
     previous = person.user
     if (previous.pk if previous else None) == (user.pk if user else None):
         return False
+    refusal = person_link_refusal(person=person, user=user, actor=actor)
+    if refusal:
+        raise ValueError(refusal)
     person.user = user
     person.save(update_fields=["user", "updated"])
     audit_record(
