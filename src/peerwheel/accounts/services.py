@@ -264,7 +264,7 @@ def token_issue(*, user: User, name: str = "", expires_days: int | None = None) 
     means it works until revoked.
     """
     if expires_days is not None and expires_days < 1:
-        raise ValueError(f"expires_days must be at least 1 day, got {expires_days}")
+        raise ValueError(f"a token's expiry must be at least 1 day, got {expires_days}")
     expires = timezone.now() + timedelta(days=expires_days) if expires_days else None
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     prefix = raw[:TOKEN_PREFIX_LENGTH]
