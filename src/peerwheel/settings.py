@@ -301,6 +301,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("PEERWHEEL_MAX_REQUEST_BYTES", 1024 * 1024,
 CACHES = envcache("PEERWHEEL_CACHE_URL")  # rate limits and report caches: shared or per process
 PEERWHEEL_IMPORT_MAX_BYTES = envint("PEERWHEEL_IMPORT_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 PEERWHEEL_FEED_HALF_LIFE_DAYS = envfloat("PEERWHEEL_FEED_HALF_LIFE_DAYS", 7.0, minimum=0.1)
+# Simulations one login may have queued or running at once (simulate.services).
+PEERWHEEL_MAX_RUNNING_SIMULATIONS = envint("PEERWHEEL_MAX_RUNNING_SIMULATIONS", 2, minimum=1)
 PEERWHEEL_GUARDRAILS_PERSONAL_DATA = envchoice(
     "PEERWHEEL_GUARDRAILS_PERSONAL_DATA", "warn", ("warn", "block", "off")
 )

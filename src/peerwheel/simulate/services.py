@@ -9,10 +9,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.utils import timezone
 
 from peerwheel.engine.networks import Network
@@ -39,6 +42,32 @@ class SimulationInputError(ValueError):
     """A run that cannot be made as asked (the message says what to change)."""
 
 
+class SimulationLimitError(SimulationInputError):
+    """The login already has PEERWHEEL_MAX_RUNNING_SIMULATIONS runs queued or running."""
+
+
+#: A run still queued or running this long after it was made died with its server process
+#: (a restart): it no longer counts against its author's cap.
+STALE_RUN_AFTER = timedelta(hours=6)
+
+
+def _refuse_over_the_cap(actor: User) -> None:
+    """Lock the login's row (two requests at once wait for each other), then count its runs."""
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    cap = settings.PEERWHEEL_MAX_RUNNING_SIMULATIONS
+    running = SimulationRun.objects.filter(
+        created_by=actor,
+        status__in=[SimulationRun.Status.QUEUED, SimulationRun.Status.RUNNING],
+        created__gt=timezone.now() - STALE_RUN_AFTER,
+    ).count()
+    if running >= cap:
+        raise SimulationLimitError(
+            f"you already have {running} simulation{'s' if running != 1 else ''} queued or "
+            f"running (at most {cap} at once); wait for one to finish, then start this one"
+        )
+
+
+@transaction.atomic
 def simulation_run_create(
     *,
     actor: User | None,
@@ -48,7 +77,10 @@ def simulation_run_create(
     seed: int = 42,
     title: str = "",
 ) -> SimulationRun:
-    """A queued run of 1–4 arms (scenarios) on the organisation's network."""
+    """A queued run of 1–4 arms (scenarios) on the organisation's network.
+
+    A login may have at most PEERWHEEL_MAX_RUNNING_SIMULATIONS runs queued or running at once
+    (SimulationLimitError beyond that)."""
     if not 1 <= len(arms) <= 4:
         raise SimulationInputError("compare between 1 and 4 scenarios or strategies")
     if not 1 <= runs <= 1000 or not 1 <= weeks <= 260:
@@ -60,6 +92,8 @@ def simulation_run_create(
                 f"{arm.name}: {arm.k} champions is more than the {people} people in the "
                 f"organisation; choose at most {people}"
             )
+    if actor is not None:
+        _refuse_over_the_cap(actor)
     return SimulationRun.objects.create(
         title=title or " vs ".join(arm.name for arm in arms),
         created_by=actor,
