@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -59,9 +60,40 @@ def error_response(
     )
 
 
+def _first_problem(errors: list[dict[str, Any]]) -> str:
+    """ "title: String should have at most 200 characters" for the first error (the field's
+    name without ninja's "body"/"payload"/"query" prefix)."""
+    if not errors:
+        return ""
+    error = errors[0]
+    location = [str(part) for part in error.get("loc", ())]
+    # ninja's locations: ["body", "payload", "title"] for a body field, ["query", "q"] else.
+    if location[:1] == ["body"] and len(location) > 2:
+        location = location[2:]
+    elif location[:1] and location[0] in {"query", "path", "header", "cookie", "form"}:
+        location = location[1:]
+    field = ".".join(location)
+    message = str(error.get("msg", "not valid"))
+    return f"{field}: {message}" if field else message
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return error_response(request, 422, "invalid", "The request body is not valid.", exc.errors)
+    problem = _first_problem(list(exc.errors))
+    message = "The request is not valid" + (f": {problem}." if problem else ".")
+    return error_response(request, 422, "invalid", message, exc.errors)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return error_response(
+        request,
+        413,
+        "too_large",
+        f"The request body is larger than {limit:,} bytes, the most accepted.",
+        {"limit_bytes": limit},
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -76,9 +108,23 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error_response(request, 403, "forbidden", str(exc) or "Not allowed.")
 
 
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    422: "invalid",
+    429: "rate_limited",
+}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, "error", str(exc))
+    """Every other refusal (ninja's CSRF check is a 403 here) in the same shape."""
+    code = HTTP_ERROR_CODES.get(exc.status_code, "error")
+    return error_response(request, exc.status_code, code, str(exc))
 
 
 class MeOut(Schema):

@@ -15,8 +15,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
+from peerwheel.core import ratelimit
 from peerwheel.env import envcache
-from peerwheel.hub import api
 from tests.hub.test_api import WIN, Api
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own, emptied by the test
@@ -50,8 +50,8 @@ def _writes_elsewhere(user_pk: int, count: int, now: float) -> None:
     limit counts per clock minute: both processes must see the same minute)."""
     code = (
         "import django; django.setup(); from types import SimpleNamespace; "
-        "from peerwheel.hub import api; "
-        f"api.time = SimpleNamespace(time=lambda: {now!r}); "
+        "from peerwheel.core import ratelimit; from peerwheel.hub import api; "
+        f"ratelimit.time = SimpleNamespace(time=lambda: {now!r}); "
         f"[api._throttle(SimpleNamespace(user=SimpleNamespace(pk={user_pk}))) "
         f"for _ in range({count})]"
     )
@@ -76,7 +76,7 @@ def test_the_rate_limit_counts_writes_made_through_every_process(
 ) -> None:
     settings.PEERWHEEL_API_RATE_LIMIT = 3
     now = time.time()  # one clock minute for the whole test, here and in the other process
-    monkeypatch.setattr(api, "time", SimpleNamespace(time=lambda: now))
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now))
     alice = Api(cast["alice"])
 
     assert alice.call("post", "/posts", WIN)[0] == 201

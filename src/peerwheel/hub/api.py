@@ -3,25 +3,36 @@
 Thin: each endpoint resolves the viewer, calls one service or selector and shapes the answer.
 Errors answer the shared shape {"error": {"code", "message", "details"}}; a post the guardrails
 block answers 422 with the same "error" and a top-level "findings" list. Writes are limited to
-PEERWHEEL_API_RATE_LIMIT per user per minute.
+PEERWHEEL_API_RATE_LIMIT per user per minute, the guardrails' check to PEERWHEEL_SCAN_RATE_LIMIT
+(peerwheel.core.ratelimit, the same counters as the pages). Every text field has a maximum
+length (hub.validation.FIELD_LIMITS): a longer one is a 422 naming the field and the limit.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Annotated, Any
 
-from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest, JsonResponse
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Field, Router, Schema
 
+from peerwheel.core.ratelimit import Bucket, RateLimitedError, rate_limit_check
 from peerwheel.hub import selectors, services
 from peerwheel.hub.errors import GuardrailBlockedError, HubError, HubRateLimitedError
 from peerwheel.hub.guardrails import findings_as_dicts, guardrail_check, guardrail_redact
 from peerwheel.hub.selectors import PostPage, Viewer, hub_viewer
+from peerwheel.hub.validation import (
+    ANSWER_MAX,
+    BODY_MAX,
+    NOTE_MAX,
+    PROMPT_MAX,
+    TAG_MAX,
+    TAGS_MAX,
+    TASK_MAX,
+    TITLE_MAX,
+    TOOL_MAX,
+)
 from peerwheel.hub.views_data import (
     AnswerView,
     AuthorView,
@@ -33,48 +44,54 @@ from peerwheel.hub.views_data import (
 router = Router(tags=["hub"])
 
 
+Tag = Annotated[str, Field(max_length=TAG_MAX * 2)]  # room for '#' and spaces around it
+
+
 class PostIn(Schema):
-    kind: str
-    title: str
-    body: str
-    prompt_text: str = ""
-    tool: str = ""
-    task: str = ""
+    kind: str = Field(max_length=20)
+    title: str = Field(max_length=TITLE_MAX)
+    body: str = Field(max_length=BODY_MAX)
+    prompt_text: str = Field("", max_length=PROMPT_MAX)
+    tool: str = Field("", max_length=TOOL_MAX)
+    task: str = Field("", max_length=TASK_MAX)
     minutes_saved: int | None = None
     anonymous: bool = False
-    tags: list[str] = []
+    tags: list[Tag] = Field([], max_length=TAGS_MAX * 2)
 
 
 class PostPatch(Schema):
-    title: str | None = None
-    body: str | None = None
-    prompt_text: str | None = None
-    tool: str | None = None
-    task: str | None = None
+    title: str | None = Field(None, max_length=TITLE_MAX)
+    body: str | None = Field(None, max_length=BODY_MAX)
+    prompt_text: str | None = Field(None, max_length=PROMPT_MAX)
+    tool: str | None = Field(None, max_length=TOOL_MAX)
+    task: str | None = Field(None, max_length=TASK_MAX)
     minutes_saved: int | None = None
     anonymous: bool | None = None
-    tags: list[str] | None = None
-    kind: str | None = None
+    tags: list[Tag] | None = Field(None, max_length=TAGS_MAX * 2)
+    kind: str | None = Field(None, max_length=20)
 
 
 class TrialIn(Schema):
-    outcome: str
+    outcome: str = Field(max_length=20)
     minutes_saved: int | None = None
-    note: str = ""
+    note: str = Field("", max_length=NOTE_MAX)
 
 
 class AnswerIn(Schema):
-    body: str
+    body: str = Field(max_length=ANSWER_MAX)
 
 
 class ReactionIn(Schema):
-    emoji: str
+    emoji: str = Field(max_length=10)
 
 
 class CheckIn(Schema):
-    title: str = ""
-    body: str = ""
-    prompt_text: str = ""
+    title: str = Field("", max_length=TITLE_MAX)
+    body: str = Field("", max_length=BODY_MAX)
+    prompt_text: str = Field("", max_length=PROMPT_MAX)
+    tool: str = Field("", max_length=TOOL_MAX)
+    task: str = Field("", max_length=TASK_MAX)
+    note: str = Field("", max_length=NOTE_MAX)
 
 
 class Created(Schema):
@@ -115,21 +132,12 @@ def _hub_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def _throttle(viewer: Viewer) -> None:
-    """At most PEERWHEEL_API_RATE_LIMIT writes per user per clock minute (Django's cache)."""
-    key = f"hub:writes:{viewer.user.pk}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=90)
+def _throttle(viewer: Viewer, bucket: Bucket = "writes") -> None:
+    """Count one write (or scan) against the user's limit of this minute (core.ratelimit)."""
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
-    limit = settings.PEERWHEEL_API_RATE_LIMIT
-    if count > limit:
-        raise HubRateLimitedError(
-            f"You have made {limit} changes in the last minute, the most allowed; "
-            "try again in a minute."
-        )
+        rate_limit_check(viewer.user.pk, bucket)
+    except RateLimitedError as exc:
+        raise HubRateLimitedError(exc.message) from None
 
 
 def _writer(request: HttpRequest) -> tuple[Viewer, Any]:
@@ -272,6 +280,16 @@ def posts_update(request: HttpRequest, post_id: int, payload: PostPatch) -> Any:
     return post_detail_json(selectors.post_for_viewer(post_id, viewer))
 
 
+@router.delete("/posts/{post_id}", response={204: None}, summary="Delete a post (soft, audited)")
+@_hub_errors
+def posts_delete(request: HttpRequest, post_id: int, reason: str = "") -> Any:
+    """The author or a moderator; the post is hidden everywhere and the deletion is audited."""
+    _throttle(hub_viewer(request.user))
+    post = selectors.post_get(post_id)
+    services.post_delete(post=post, actor=request.user, reason=reason)
+    return HttpResponse(status=204)
+
+
 @router.post(
     "/posts/{post_id}/trials",
     response={200: dict[str, Any], 201: dict[str, Any]},
@@ -336,6 +354,7 @@ def feed(request: HttpRequest, page: int = 1) -> Any:
 @_hub_errors
 def guardrails_check(request: HttpRequest, payload: CheckIn) -> Any:
     viewer = hub_viewer(request.user)
+    _throttle(viewer, "scans")
     fields = payload.dict()
     result = guardrail_check(fields, author=viewer.person)
     return {

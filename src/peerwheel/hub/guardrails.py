@@ -3,6 +3,11 @@
 The scanner is `peerwheel.engine.guardrails` (pure). Here: confidential terms come from the
 `ConfidentialTerm` table (editable in the admin); personal data warns, blocks or is off as
 `PEERWHEEL_GUARDRAILS_PERSONAL_DATA` says; secrets always block.
+
+Every free-text field of every write is scanned: a post's title, body, prompt, tool, task and
+tags, an answer or comment's body, a trial's note. The engine scans the NFKC text without
+invisible characters, so a zero-width space inside a key does not hide it. A field longer than
+its limit (validation.FIELD_LIMITS) is refused before the scan.
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ from peerwheel.engine.guardrails import (
     redact_fields,
     scan_fields,
 )
+from peerwheel.hub import validation
 from peerwheel.hub.models import ConfidentialTerm
 from peerwheel.org.models import Person
 
-SCANNED_FIELDS = ("title", "body", "prompt_text")
+SCANNED_FIELDS = ("title", "body", "prompt_text", "tool", "task", "tags", "note")
 PERSONAL_KINDS = frozenset(k for k in FindingKind if k.family is Family.PERSONAL_DATA)
 
 
@@ -41,13 +47,30 @@ def guardrail_policy() -> GuardrailPolicy:
     return GuardrailPolicy(confidential_terms=terms)
 
 
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def scanned_texts(fields: Mapping[str, Any]) -> dict[str, str]:
+    """The free-text fields present in `fields` (tags as one text), each within its limit."""
+    texts = {name: _as_text(fields.get(name)) for name in SCANNED_FIELDS if name in fields}
+    validation.lengths(texts)
+    return texts
+
+
 def guardrail_check(
-    fields: Mapping[str, str], *, author: Person | None, policy: GuardrailPolicy | None = None
+    fields: Mapping[str, Any], *, author: Person | None, policy: GuardrailPolicy | None = None
 ) -> FieldsScanResult:
-    """Scan the title, body and prompt text of a post (other keys are ignored)."""
-    texts = {name: fields.get(name) or "" for name in SCANNED_FIELDS}
+    """Scan every free-text field present in `fields` (other keys are ignored).
+
+    A field over its limit raises HubInputError naming the field and the limit.
+    """
     return scan_fields(
-        texts,
+        scanned_texts(fields),
         policy if policy is not None else guardrail_policy(),
         author_email=(author.email or None) if author is not None else None,
     )
@@ -69,7 +92,7 @@ def findings_as_dicts(result: FieldsScanResult) -> list[dict[str, Any]]:
     ]
 
 
-def guardrail_redact(fields: Mapping[str, str], *, author: Person | None) -> dict[str, str]:
+def guardrail_redact(fields: Mapping[str, Any], *, author: Person | None) -> dict[str, str]:
     """The scanned fields with every finding replaced by its placeholder (one click)."""
-    texts = {name: fields.get(name) or "" for name in SCANNED_FIELDS}
+    texts = scanned_texts(fields)
     return redact_fields(texts, guardrail_check(texts, author=author))

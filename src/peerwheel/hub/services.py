@@ -241,19 +241,33 @@ def post_edit(*, post: Post, editor: Person, at: datetime | None = None, **chang
     return post
 
 
-def post_delete(*, post: Post, actor: User, at: datetime | None = None) -> None:
-    """Soft-delete: the author or a moderator; a moderator's deletion is audited."""
+def post_delete(
+    *, post: Post, actor: User | AnonymousUser, at: datetime | None = None, reason: str = ""
+) -> None:
+    """Soft-delete (the row stays, `deleted` is set): the author or a moderator. The one way a
+    post is deleted, from the page, the API or anywhere else; every deletion is audited.
+
+    The audit row names the actor, except when the author deletes their own anonymous post:
+    then it says only "by the author", so the audit log cannot tell who wrote it.
+    """
     if post.deleted is not None:
         return
     person = getattr(actor, "person", None)
     is_author = person is not None and person.pk == post.author_id
     if not is_author and not has_capability(actor, Capability.MODERATE):
         raise HubForbiddenError("Only the author or a moderator can delete a post.")
+    why = validation.text(reason, "reason", maximum=validation.REASON_MAX)
     with transaction.atomic():
         post.deleted = _now(at)
         post.save(update_fields=["deleted"])
-        if not is_author:
-            audit_record(actor=actor, action="hub.post_delete", target=f"post:{post.pk}")
+        hide_actor = is_author and post.anonymous
+        audit_record(
+            actor=None if hide_actor else actor,
+            action="hub.post_delete",
+            target=f"post:{post.pk}",
+            by="author" if is_author else "moderator",
+            reason=why,
+        )
 
 
 @transaction.atomic
@@ -341,6 +355,7 @@ def trial_record(
         "minutes_saved": validation.minutes(minutes_saved),
         "note": validation.text(note, "note", maximum=validation.NOTE_MAX),
     }
+    _guard({"note": values["note"]}, person)
     when = _now(at)
     trial = Trial.objects.select_for_update().filter(post=post, person=person).first()
     if trial is not None:

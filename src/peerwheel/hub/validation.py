@@ -21,6 +21,22 @@ ANSWER_MAX = 10_000
 NOTE_MAX = 2_000
 REASON_MAX = 500
 REACTIONS = ("👍", "🎉", "💡", "❤️", "🙏", "👀")
+TAGS_TEXT_MAX = TAGS_MAX * (TAG_MAX + 2)  # the tags as typed: "a, b, c"
+
+# Every free-text field a person can send, and its limit in characters. The API's schemas and
+# the guardrails' check use the same numbers, so a too-long field is refused before it is
+# scanned or stored, with a message naming the field and the limit.
+FIELD_LIMITS: dict[str, int] = {
+    "title": TITLE_MAX,
+    "body": BODY_MAX,
+    "prompt_text": PROMPT_MAX,
+    "tool": TOOL_MAX,
+    "task": TASK_MAX,
+    "tags": TAGS_TEXT_MAX,
+    "note": NOTE_MAX,
+    "answer": ANSWER_MAX,
+    "reason": REASON_MAX,
+}
 
 _TAG = re.compile(r"^[a-z0-9][a-z0-9+#.-]*$")
 
@@ -37,10 +53,22 @@ def text(value: Any, field: str, *, maximum: int, required: bool = False) -> str
     if required and not value:
         raise HubInputError(f"{field} is empty; write something.", field=field)
     if len(value) > maximum:
-        raise HubInputError(
-            f"{field} is {len(value):,} characters long; the limit is {maximum:,}.", field=field
-        )
+        raise too_long(field, len(value), maximum)
     return value
+
+
+def too_long(field: str, length: int, maximum: int) -> HubInputError:
+    return HubInputError(
+        f"{field} is {length:,} characters long; the limit is {maximum:,}.", field=field
+    )
+
+
+def lengths(fields: dict[str, str]) -> None:
+    """Refuse the first field longer than its FIELD_LIMITS entry (before any other work)."""
+    for name, value in fields.items():
+        maximum = FIELD_LIMITS.get(name)
+        if maximum is not None and len(value) > maximum:
+            raise too_long(name, len(value), maximum)
 
 
 def kind(value: Any) -> PostKind:

@@ -1,7 +1,9 @@
 """The hub's pages: thin views over the services and selectors, htmx partials from the same view.
 
 Every view resolves the viewer first (sign-in and the 'Use hub' permission), and every write
-goes through one service; a HubError becomes a message on the page, never a traceback.
+goes through one service; a HubError becomes a message on the page, never a traceback. Every
+write counts against the user's rate limit (peerwheel.core.ratelimit, the same counters as the
+API): past it the form or the htmx section says "try again in a minute" with a 429.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from peerwheel.core.ratelimit import RETRY_AFTER_SECONDS, Bucket, RateLimitedError, rate_limit_check
 from peerwheel.hub import selectors, services
 from peerwheel.hub.errors import (
     GuardrailBlockedError,
     HubError,
     HubForbiddenError,
     HubGoneError,
+    HubInputError,
     HubNotFoundError,
+    HubRateLimitedError,
 )
 from peerwheel.hub.guardrails import findings_as_dicts, guardrail_check, guardrail_redact
 from peerwheel.hub.models import PostKind, QuestionStage, TrialOutcome
@@ -52,6 +57,20 @@ def hub_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return render(request, "hub/gone.html", {"message": exc.message}, status=410)
 
     return wrapped
+
+
+def _throttle(viewer: Viewer, bucket: Bucket = "writes") -> None:
+    """Count one write (or guardrails scan) by this user; HubRateLimitedError past the limit."""
+    try:
+        rate_limit_check(viewer.user.pk, bucket)
+    except RateLimitedError as exc:
+        raise HubRateLimitedError(exc.message) from None
+
+
+def _limited(response: HttpResponse, error: HubError | None) -> HttpResponse:
+    if isinstance(error, HubRateLimitedError):
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -108,6 +127,7 @@ def post_new(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     values = _post_values(request)
     person = viewer.require_person()
     try:
+        _throttle(viewer)
         if parent is not None:
             values.pop("kind")
             post = services.prompt_adapt(
@@ -120,16 +140,27 @@ def post_new(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         return render(request, "hub/post_form.html", context, status=422)
     except HubError as exc:
         context = _form_context(viewer, values, parent=parent, findings=[], error=exc)
-        return render(request, "hub/post_form.html", context, status=exc.status)
+        return _limited(render(request, "hub/post_form.html", context, status=exc.status), exc)
     messages.success(request, "Published. Thank you for sharing.")
     return redirect("hub:post", post_id=post.pk)
+
+
+def _scan_refused(request: HttpRequest, exc: HubError) -> HttpResponse:
+    """The feedback box saying why nothing was checked (a field too long, too many checks)."""
+    context = {"findings": [], "scan_error": exc.message}
+    response = render(request, "hub/partials/guardrails.html", context, status=exc.status)
+    return _limited(response, exc)
 
 
 @hub_page
 @require_POST
 def guardrails_check(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     """The live feedback under the form (htmx, on every pause in typing)."""
-    result = guardrail_check(request.POST, author=viewer.person)
+    try:
+        _throttle(viewer, "scans")
+        result = guardrail_check(request.POST, author=viewer.person)
+    except (HubInputError, HubRateLimitedError) as exc:
+        return _scan_refused(request, exc)
     context = {"findings": findings_as_dicts(result), "blocked": result.blocked, "checked": True}
     return render(request, "hub/partials/guardrails.html", context)
 
@@ -139,8 +170,15 @@ def guardrails_check(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 def guardrails_redact(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     """One click: every finding replaced by its placeholder; the fields come back redacted."""
     values = _post_values(request)
-    values.update(guardrail_redact(request.POST, author=viewer.person))
-    result = guardrail_check(values, author=viewer.person)
+    try:
+        _throttle(viewer, "scans")
+        values.update(guardrail_redact(request.POST, author=viewer.person))
+        result = guardrail_check(values, author=viewer.person)
+    except (HubInputError, HubRateLimitedError) as exc:
+        # The fields stay as typed; the feedback box (out of band) says why.
+        context = _form_context(viewer, _post_values(request), findings=[], scan_error=exc.message)
+        response = render(request, "hub/partials/redacted.html", context, status=exc.status)
+        return _limited(response, exc)
     context = _form_context(
         viewer,
         values,
@@ -187,6 +225,7 @@ def _after_write(
     """Run one write; htmx gets the refreshed section, a plain form a redirect with a message."""
     error: HubError | None = None
     try:
+        _throttle(viewer)
         write()
     except HubError as exc:
         if isinstance(exc, HubGoneError | HubNotFoundError):
@@ -201,12 +240,25 @@ def _after_write(
             "answers": "hub/partials/answers.html",
             "reactions": "hub/partials/reactions.html",
         }.get(section, "hub/partials/trials.html")
-        return render(request, template, context, status=error.status if error else 200)
+        response = render(request, template, context, status=error.status if error else 200)
+        return _limited(response, error)
+    if isinstance(error, HubRateLimitedError):
+        return _refused_page(request, viewer, post_id, error)
     if error is not None:
         messages.error(request, error.message)
     else:
         messages.success(request, done)
     return redirect("hub:post", post_id=post_id)
+
+
+def _refused_page(
+    request: HttpRequest, viewer: Viewer, post_id: int, error: HubRateLimitedError
+) -> HttpResponse:
+    """The post's page again, 429, with the message on top (a plain form past the limit)."""
+    messages.error(request, error.message)
+    post = selectors.post_for_viewer(post_id, viewer)
+    response = render(request, "hub/post_detail.html", _detail_context(viewer, post), status=429)
+    return _limited(response, error)
 
 
 @hub_page
@@ -292,6 +344,7 @@ def post_edit(request: HttpRequest, viewer: Viewer, post_id: int) -> HttpRespons
     values = _post_values(request)
     values.pop("kind")
     try:
+        _throttle(viewer)
         services.post_edit(post=selectors.post_get(post_id), editor=person, **values)
     except GuardrailBlockedError as exc:
         values["kind"] = view.kind
@@ -300,7 +353,7 @@ def post_edit(request: HttpRequest, viewer: Viewer, post_id: int) -> HttpRespons
     except HubError as exc:
         values["kind"] = view.kind
         context = _form_context(viewer, values, editing=view, findings=[], error=exc)
-        return render(request, "hub/post_form.html", context, status=exc.status)
+        return _limited(render(request, "hub/post_form.html", context, status=exc.status), exc)
     messages.success(request, "Saved. The previous version is kept in the history.")
     return redirect("hub:post", post_id=post_id)
 
@@ -308,7 +361,14 @@ def post_edit(request: HttpRequest, viewer: Viewer, post_id: int) -> HttpRespons
 @hub_page
 @require_POST
 def post_delete(request: HttpRequest, viewer: Viewer, post_id: int) -> HttpResponse:
-    services.post_delete(post=selectors.post_get(post_id), actor=viewer.user)
+    """Soft delete through the one service (audited); the author or a moderator."""
+    try:
+        _throttle(viewer)
+    except HubRateLimitedError as exc:
+        return _refused_page(request, viewer, post_id, exc)
+    services.post_delete(
+        post=selectors.post_get(post_id), actor=viewer.user, reason=request.POST.get("reason", "")
+    )
     messages.success(request, "The post is deleted.")
     return redirect("hub:feed")
 
@@ -319,11 +379,14 @@ def post_reveal(request: HttpRequest, viewer: Viewer, post_id: int) -> HttpRespo
     """A moderator sees who wrote an anonymous post, on this page only; the reveal is audited."""
     post = selectors.post_get(post_id)
     try:
+        _throttle(viewer)
         person = services.anonymous_reveal(
             post=post, actor=viewer.user, reason=request.POST.get("reason", "")
         )
     except HubForbiddenError:
         raise
+    except HubRateLimitedError as exc:
+        return _refused_page(request, viewer, post_id, exc)
     except HubError as exc:
         messages.error(request, exc.message)
         return redirect("hub:post", post_id=post_id)
