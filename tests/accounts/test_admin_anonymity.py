@@ -197,3 +197,19 @@ def test_audit_entries_cannot_be_deleted_from_the_admin(
 
     assert page.status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_admins_own_filters_still_work(
+    client_for: Callable[[str], Client], anonymous_post: Post, org: dict[str, Person]
+) -> None:
+    erin = client_for("erin")
+    department = org["alice"].department_id
+
+    posts = erin.get("/admin/hub/post/?anonymous__exact=1&kind__exact=fail&_facets=1")
+    people = erin.get(f"/admin/org/person/?department__id__exact={department}&is_leader__exact=0")
+    dated = erin.get("/admin/accounts/auditentry/?action__exact=role.assign")
+
+    assert posts.status_code == 200 and _titles_listed(posts)
+    assert people.status_code == 200 and "Alice Adams" in people.content.decode()
+    assert "Carol Clark" not in people.content.decode()
+    assert dated.status_code == 200

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from peerwheel.accounts.permissions import capability_required
 from peerwheel.accounts.roles import Capability
+from peerwheel.core.ratelimit import rate_limited
 from peerwheel.engine.scenarios import PRESETS
 from peerwheel.simulate import selectors
 from peerwheel.simulate.charts import Curve, adoption_figure
@@ -23,6 +24,7 @@ LEVERS = ("friction", "safety", "mandate_week", "show_and_tell", "failure_week")
 
 
 @capability_required(Capability.RUN_SIMULATIONS)
+@rate_limited()
 def home(request: HttpRequest) -> HttpResponse:
     """The form and the past runs; a POST starts a run and shows its progress."""
     form = ScenarioForm(request.POST or None)

@@ -16,6 +16,7 @@ from peerwheel.accounts.permissions import (
     require_capability,
 )
 from peerwheel.accounts.roles import Capability
+from peerwheel.core.ratelimit import rate_limited
 from peerwheel.engine.study import InstrumentError, SurveyDataError
 from peerwheel.org.selectors import person_for_user
 from peerwheel.study import presenters, selectors, services
@@ -41,6 +42,7 @@ CONFIDENTIAL = (
 
 # -- the survey, for everyone -----------------------------------------------------------------
 @login_required
+@rate_limited()
 def survey(request: HttpRequest) -> HttpResponse:
     require_capability(request.user, Capability.USE_HUB)
     wave = selectors.open_wave()
@@ -109,6 +111,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.RUN_STUDY)
+@rate_limited()
 def wave_create(request: HttpRequest) -> HttpResponse:
     form = WaveCreateForm(request.POST)
     if not form.is_valid():
@@ -126,6 +129,7 @@ def wave_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.RUN_STUDY)
+@rate_limited()
 def wave_action(request: HttpRequest, wave_id: int, action: str) -> HttpResponse:
     wave = selectors.wave_get(wave_id)
     if wave is None:
@@ -147,6 +151,7 @@ def wave_action(request: HttpRequest, wave_id: int, action: str) -> HttpResponse
 
 
 @capability_required(Capability.RUN_STUDY)
+@rate_limited()
 def upload(request: HttpRequest) -> HttpResponse:
     form = SurveyUploadForm(request.POST or None, request.FILES or None)
     problems: list[dict[str, Any]] = []
@@ -223,6 +228,7 @@ def _report_context(snapshot: Snapshot) -> dict[str, Any]:
 
 # -- the instrument ---------------------------------------------------------------------------
 @capability_required(Capability.RUN_STUDY)
+@rate_limited()
 def instrument(request: HttpRequest) -> HttpResponse:
     version = services.instrument_ensure()
     current = services.instrument_of(version)

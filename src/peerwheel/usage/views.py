@@ -14,6 +14,7 @@ from django.urls import reverse
 from peerwheel.accounts.permissions import capability_required, has_capability
 from peerwheel.accounts.roles import Capability
 from peerwheel.core.models import Import
+from peerwheel.core.ratelimit import rate_limited
 from peerwheel.engine.segments import UsageSegment
 from peerwheel.usage import selectors
 from peerwheel.usage.charts import latest_mix_chart, segment_share_chart, weekly_usage_chart
@@ -36,6 +37,7 @@ def _kind_choices() -> list[tuple[str, str]]:
 
 
 @capability_required(Capability.IMPORT_DATA)
+@rate_limited()
 def imports(request: HttpRequest) -> HttpResponse:
     """The upload form and the history; a POST starts an import and shows its progress."""
     error = ""
