@@ -303,6 +303,20 @@ PEERWHEEL_IMPORT_MAX_BYTES = envint("PEERWHEEL_IMPORT_MAX_BYTES", 200 * 1024 * 1
 PEERWHEEL_FEED_HALF_LIFE_DAYS = envfloat("PEERWHEEL_FEED_HALF_LIFE_DAYS", 7.0, minimum=0.1)
 # Simulations one login may have queued or running at once (simulate.services).
 PEERWHEEL_MAX_RUNNING_SIMULATIONS = envint("PEERWHEEL_MAX_RUNNING_SIMULATIONS", 2, minimum=1)
+# Email: the notice to a person whose login link changed (accounts.services.person_link_user).
+# Without EMAIL_HOST no mail is sent; the audit log still records every change.
+EMAIL_HOST = envstr("EMAIL_HOST")
+EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.dummy.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "peerwheel@localhost")
 PEERWHEEL_GUARDRAILS_PERSONAL_DATA = envchoice(
     "PEERWHEEL_GUARDRAILS_PERSONAL_DATA", "warn", ("warn", "block", "off")
 )
