@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 import plotly
 
@@ -123,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "peerwheel.web.middleware.PersonalPagesNotStoredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a sign-in refused by the lockout into the "try again in N minutes" page.
     "axes.middleware.AxesMiddleware",
@@ -273,6 +276,28 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): no inline script anywhere, nothing from another origin.
+# Charts are JSON data blocks drawn by web/charts.js; page behaviours are in web/peerwheel.js;
+# htmx runs without eval (the htmx-config meta tag in base.html).
+# style-src also allows one inline <style> element: the empty one (its hash is the hash of "").
+# plotly.js adds its modebar and hover-label rules by creating an empty <style> and filling it
+# through the CSSOM (insertRule), which the policy does not restrict; any <style> with text in
+# it (an injected one) is still refused. Its other <style>, map CSS we do not use, is skipped
+# because base.html holds an element with the id plotly checks for first.
+EMPTY_INLINE_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, EMPTY_INLINE_STYLE],
+        # data: images: Swagger UI's and plotly's small icons are inline SVG data URLs.
+        "img-src": [csp.SELF, "data:"],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "form-action": [csp.SELF],
+    }
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -285,7 +310,10 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refused request (403, 4xx) is one line, never a traceback: it is expected, not a bug.
+    "filters": {"one_line_4xx": {"()": "peerwheel.web.logfilters.OneLineClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["one_line_4xx"]}},
     "root": {"handlers": ["console"], "level": envstr("PEERWHEEL_LOG_LEVEL", "WARNING")},
 }
 

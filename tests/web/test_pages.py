@@ -27,7 +27,9 @@ def test_home_shows_the_organisation_at_a_glance(
     assert "The organisation at a glance" in html
     assert '<span class="figure">7</span><span class="label">people</span>' in html
     assert '<span class="figure">2</span><span class="label">departments</span>' in html
-    assert 'id="headcount-chart"' in html
+    # Seven people in four department × site cells: every cell is under the minimum group.
+    assert 'id="headcount-chart"' not in html
+    assert "4 department–site groups with fewer than 5 people are not shown" in html
     assert "/static/plotly/plotly.min.js" in html
     assert "cdn" not in html.lower()
 

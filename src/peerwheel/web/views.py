@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -7,17 +8,29 @@ from django.shortcuts import render
 from peerwheel.accounts.permissions import require_capability
 from peerwheel.org.selectors import headcount_by_department_and_site, org_overview
 from peerwheel.web.charts import figure_html, headcount_chart
+from peerwheel.web.headcount import suppressed_headcount
 from peerwheel.web.navigation import SECTIONS
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     rows = headcount_by_department_and_site()
-    chart = figure_html(headcount_chart(rows), div_id="headcount-chart") if rows else ""
+    headcount = suppressed_headcount(rows, min_group=settings.PEERWHEEL_MIN_GROUP)
+    chart = (
+        figure_html(headcount_chart(headcount.cells), div_id="headcount-chart")
+        if headcount.cells
+        else ""
+    )
     return render(
         request,
         "web/home.html",
-        {"overview": org_overview(), "headcount_chart": chart},
+        {
+            "overview": org_overview(),
+            "has_people": bool(rows),
+            "headcount_chart": chart,
+            "hidden_cells": headcount.hidden,
+            "min_group": settings.PEERWHEEL_MIN_GROUP,
+        },
     )
 
 
