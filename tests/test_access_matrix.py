@@ -248,6 +248,7 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/posts/{post_id}/reactions"): {"emoji": "👍"},
     ("POST", "/api/answers/{answer_id}/accept"): {},
     ("POST", "/api/guardrails/check"): {"title": "Draft", "body": "Nothing secret here."},
+    ("DELETE", "/api/posts/{post_id}"): {},
 }
 
 

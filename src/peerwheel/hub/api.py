@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from ninja import Field, Router, Schema
 
 from peerwheel.core.ratelimit import Bucket, RateLimitedError, rate_limit_check
@@ -280,14 +280,14 @@ def posts_update(request: HttpRequest, post_id: int, payload: PostPatch) -> Any:
     return post_detail_json(selectors.post_for_viewer(post_id, viewer))
 
 
-@router.delete("/posts/{post_id}", response={204: None}, summary="Delete a post (soft, audited)")
+@router.delete("/posts/{post_id}", response=dict[str, Any], summary="Delete a post (soft, audited)")
 @_hub_errors
 def posts_delete(request: HttpRequest, post_id: int, reason: str = "") -> Any:
     """The author or a moderator; the post is hidden everywhere and the deletion is audited."""
     _throttle(hub_viewer(request.user))
     post = selectors.post_get(post_id)
     services.post_delete(post=post, actor=request.user, reason=reason)
-    return HttpResponse(status=204)
+    return {"id": post.pk, "deleted": post.deleted.isoformat() if post.deleted else None}
 
 
 @router.post(
