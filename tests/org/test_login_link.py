@@ -177,3 +177,35 @@ def test_a_failed_notification_leaves_the_link_and_its_audit_row(
     org["carol"].refresh_from_db()
     assert org["carol"].user == new_login
     assert AuditEntry.objects.filter(action="person.link_user", target="person:E4").exists()
+
+
+def test_editing_a_person_in_the_admin_keeps_their_link_and_writes_no_link_row(
+    client_for: Callable[[str], Client], org: dict[str, Person], cast: dict[str, User]
+) -> None:
+    alice = org["alice"]
+    _refresh(alice)
+
+    response = client_for("erin").post(
+        f"/admin/org/person/{alice.pk}/change/", _person_form(alice, name="Alice A. Adams")
+    )
+
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.name == "Alice A. Adams" and alice.user == cast["alice"]
+    assert not AuditEntry.objects.filter(action="person.link_user", actor=cast["erin"]).exists()
+
+
+def test_a_person_added_in_the_admin_with_a_login_is_linked_through_the_service(
+    client_for: Callable[[str], Client], org: dict[str, Person], cast: dict[str, User]
+) -> None:
+    login = User.objects.create_user("gina")
+    newcomer = Person(employee_id="E9", name="Gina Green", email="gina@example.com")
+
+    response = client_for("erin").post(
+        "/admin/org/person/add/", _person_form(newcomer, login=login.pk)
+    )
+
+    assert response.status_code == 302
+    assert Person.objects.get(employee_id="E9").user == login
+    entry = AuditEntry.objects.get(action="person.link_user", actor=cast["erin"])
+    assert entry.target == "person:E9" and entry.detail == {"previous": None, "login": "gina"}

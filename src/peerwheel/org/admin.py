@@ -68,7 +68,13 @@ class PersonAdmin(StrictAdmin):
     def save_model(
         self, request: HttpRequest, obj: Person, form: forms.ModelForm, change: bool
     ) -> None:
-        super().save_model(request, obj, form, change)
+        if change:  # never `user`: only person_link_user writes it
+            keep = {"id", "user", "created"}
+            obj.save(
+                update_fields=[f.name for f in Person._meta.concrete_fields if f.name not in keep]
+            )
+        else:
+            obj.save()
         if "login" in form.cleaned_data:
             person_link_user(person=obj, user=form.cleaned_data["login"], actor=request.user)
             obj.refresh_from_db(fields=["user"])
