@@ -46,7 +46,7 @@ def _keys() -> Iterator[bytes]:
 
 def seal(payload: Any, *, context: str, pad: bool = False) -> bytes:
     """JSON-encode and encrypt `payload`; `context` (say, the wave) is authenticated with it."""
-    text = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+    text = json.dumps(payload, separators=(",", ":")).encode()
     if pad:
         text += b" " * (-len(text) % PAD_BYTES)
     nonce = os.urandom(_NONCE_BYTES)

@@ -11,8 +11,8 @@ and usage outcomes; its output carries no person.
 Nor does the order of rows join them: answers first wait, encrypted, in `PendingAnswers`, and
 reach `Response` in shuffled batches of at least the minimum group (and the whole wave is
 reshuffled when it closes), so the order of rowids, ctids or keys says nothing inside a batch.
-Reports on in-app waves read `ReportSnapshot`s: frozen, sealed frames taken when the wave
-closes, or while it is open only when every group has grown by the minimum group.
+Reports on in-app waves read a `ReportSnapshot`: the wave's analysis frame, frozen and sealed
+when it closes; an open wave shows only its response count.
 """
 
 from __future__ import annotations
@@ -166,15 +166,11 @@ class PendingAnswers(models.Model):
 
 
 class ReportSnapshot(models.Model):
-    """A wave's analysis frame frozen at one moment (sealed): what reports on in-app waves read.
-
-    Taken when the wave closes (`final`), and while it is open only when every group of
-    respondents has grown by at least the minimum group since the last one. `taken` is a day.
-    """
+    """A closed wave's analysis frame, frozen and sealed (AES-GCM): what its report reads, so
+    the report never changes (not with usage data either). `taken` is a day."""
 
     wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="snapshots")
     taken = models.DateField()
-    final = models.BooleanField(default=False)
     respondents = models.PositiveIntegerField()
     sealed = models.BinaryField()
 

@@ -210,10 +210,8 @@ def _nothing_yet(wave: SurveyWave, summary: selectors.WaveSummary) -> str:
         return f"Fewer than {summary.min_group} responses so far: nothing can be shown yet."
     if wave.status == SurveyWave.Status.OPEN:
         return (
-            "This wave is open: it shows only its response count until it closes, or until "
-            f"every group of respondents has grown by at least {summary.min_group} (then a "
-            "snapshot is published). Results that change with each answer would tell what "
-            "one person answered."
+            "This wave is open: it shows only its response count until it closes. Results that "
+            "changed with each answer would tell what one person answered."
         )
     return "This wave has no responses to analyse."
 

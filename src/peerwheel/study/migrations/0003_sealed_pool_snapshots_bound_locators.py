@@ -46,7 +46,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("taken", models.DateField()),
-                ("final", models.BooleanField(default=False)),
                 ("respondents", models.PositiveIntegerField()),
                 ("sealed", models.BinaryField()),
                 (
