@@ -5,6 +5,7 @@ audited and the person is told when to try again."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -108,3 +109,44 @@ def test_the_limit_and_cool_off_come_from_settings(cast: dict[str, User], settin
 
     assert response.status_code == 429
     assert "try again in 30 minutes" in response.content.decode()
+
+
+def test_single_sign_on_signs_in_through_the_lockout_and_is_refused_from_a_locked_address(
+    cast: dict[str, User], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+    from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+    settings.AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "peerwheel.accounts.oidc.PeerwheelOIDCBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+    for name in ("TOKEN", "USER", "AUTHORIZATION"):
+        setattr(settings, f"OIDC_OP_{name}_ENDPOINT", f"https://idp.example/{name.lower()}")
+    settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET = "peerwheel", "s3cret"
+    settings.OIDC_AUTHENTICATION_CALLBACK_URL = "home"  # the oidc/ URLs exist only when enabled
+    # The identity provider is the outside world: its answers are stubbed, nothing else.
+    monkeypatch.setattr(
+        OIDCAuthenticationBackend, "get_token", lambda self, payload: {"id_token": "i"}
+    )
+    monkeypatch.setattr(
+        OIDCAuthenticationBackend, "verify_token", lambda self, token, **kw: {"sub": "a"}
+    )
+    monkeypatch.setattr(
+        OIDCAuthenticationBackend,
+        "get_userinfo",
+        lambda self, *args: {"email": "alice@example.com"},
+    )
+
+    def callback(address: str) -> User | None:
+        request = RequestFactory().get("/oidc/callback/?code=c&state=s", REMOTE_ADDR=address)
+        request.session = {}  # type: ignore[attr-defined]
+        return authenticate(request=request, nonce="n", code_verifier=None)  # type: ignore[return-value]
+
+    assert callback("192.0.2.10") == cast["alice"]
+    for n in range(10):
+        _try(Client(), "/accounts/login/", f"someone-{n}", "guess", "203.0.113.7")
+    assert callback("203.0.113.7") is None
+    assert callback("192.0.2.10") == cast["alice"]
