@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import DateField, TimeField
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from peerwheel.engine.study import load_instrument, simulate_responses
 from peerwheel.org.models import Department, Person, Team
@@ -367,3 +369,26 @@ def test_a_login_relinked_to_a_person_does_not_get_their_answers_shown_back(
     assert own_response(person=alice, wave=open_wave, user=cast["erin"]) is None
     mine = own_response(person=alice, wave=open_wave, user=cast["alice"])
     assert mine is not None and mine.answers["peer_influence_1"] == 5
+
+
+def test_a_wave_past_its_closing_date_is_closed_and_written_on_the_first_read(
+    client_for: Callable[[str], Client], open_wave: SurveyWave, org: dict[str, Person]
+) -> None:
+    for key in ("boss", "alice", "bob", "carol", "dan", "erin"):
+        response_submit(
+            person=org[key],
+            wave=open_wave,
+            answers=answers(),
+            training=True,
+            frequency=2,
+            agent_user=False,
+        )
+    assert PendingAnswers.objects.count() == 1  # a batch of 5 written, one answer waiting
+    SurveyWave.objects.filter(pk=open_wave.pk).update(closes=timezone.now() - timedelta(hours=1))
+
+    html = client_for("dan").get(f"/study/waves/{open_wave.pk}/").content.decode()
+
+    open_wave.refresh_from_db()
+    assert open_wave.status == SurveyWave.Status.CLOSED
+    assert (PendingAnswers.objects.count(), Response.objects.count()) == (0, 6)
+    assert "Only 6 respondents have complete answers" in html

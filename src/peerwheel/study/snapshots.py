@@ -22,6 +22,7 @@ Imported waves have no people behind them and never change: they are analysed as
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +33,7 @@ from django.utils import timezone
 
 from peerwheel.engine.study import StudyReport
 from peerwheel.study.analysis import OUTCOMES, WaveData, analyze_data, wave_frame
+from peerwheel.study.errors import StudyActionError
 from peerwheel.study.keys import seal, unseal
 from peerwheel.study.models import ReportSnapshot, SurveyWave
 from peerwheel.study.services import instrument_of, wave_accepts_answers, wave_close
@@ -56,7 +58,8 @@ def published_snapshot(wave: SurveyWave) -> Snapshot | None:
         key = f"import:{wave.pk}:{wave.created.isoformat()}:{wave.revision}"
         return Snapshot(data, key, len(data.frame), None)
     if wave.status == SurveyWave.Status.OPEN and not wave_accepts_answers(wave):
-        wave_close(wave=wave)
+        with contextlib.suppress(StudyActionError):  # closed by a read at the same moment
+            wave_close(wave=wave)
     with transaction.atomic():
         locked = SurveyWave.objects.select_for_update().get(pk=wave.pk)
         if locked.status != SurveyWave.Status.CLOSED:
