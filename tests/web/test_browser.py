@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 
 from peerwheel.org.models import Person
 from peerwheel.usage.services import usage_import
-from tests.conftest import sign_in
+from tests.conftest import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -121,4 +121,26 @@ def test_a_lead_signs_in_and_sees_the_headcount_chart(
     page.wait_for_selector("#headcount-chart .main-svg")
     assert page.locator("#headcount-chart .bars path").count() >= 4
     assert page.locator("nav >> text=Insights").count() == 1
+    assert refusals == []
+
+
+def test_the_admin_runs_under_the_policy(
+    live_server: Any, browser_page: Any, cast: dict[str, User], refusals: list[str]
+) -> None:
+    page = browser_page
+    url = live_server.url
+    page.goto(f"{url}/admin/login/")
+    page.fill("#id_username", "erin")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{url}/admin/")
+
+    for path in (
+        "/admin/",
+        "/admin/org/person/",
+        f"/admin/org/person/{Person.objects.first().pk}/change/",
+    ):
+        page.goto(f"{url}{path}")
+        page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
     assert refusals == []
