@@ -29,7 +29,8 @@ PRODUCTION = PEERWHEEL_ENV == "production"
 PEERWHEEL_HOME = Path(envstr("PEERWHEEL_HOME", "var")).resolve()
 # Everything under the home (the SQLite file, the secret key, uploads) is the owner's alone.
 PEERWHEEL_HOME.mkdir(mode=0o700, parents=True, exist_ok=True)
-PEERWHEEL_HOME.chmod(0o700)
+if PEERWHEEL_HOME.stat().st_uid == os.getuid():  # a folder someone else owns: theirs to set
+    PEERWHEEL_HOME.chmod(0o700)
 
 # Django's own deploy check (security.W009) calls a key weak below these; production refuses it.
 SECRET_KEY_MIN_LENGTH = 50
