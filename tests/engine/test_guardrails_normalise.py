@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from peerwheel.engine.guardrails import FindingKind, GuardrailPolicy, redact, scan
 from peerwheel.engine.guardrails.normalise import normalise
@@ -60,8 +64,15 @@ def test_combining_accents_compose_and_keep_their_span() -> None:
     normal = normalise("cafe\u0301 \u200b\uff21")
     assert normal.text == "café A"
     assert normal.original_span(3, 4) == (3, 5)  # é came from e + combining acute
-    assert normal.original_span(4, 5) == (5, 7)  # the zero-width space went with the space
+    assert normal.original_span(4, 5) == (5, 6)  # the space; the zero-width space is gone
     assert normal.original_span(5, 6) == (7, 8)  # full-width A
+
+
+def test_a_letter_before_a_combining_mark_is_not_copied_on_its_own() -> None:
+    normal = normalise("abce\u0301f")
+    assert normal.text == "abcéf"
+    assert normal.original_span(3, 4) == (3, 5)
+    assert normal.original_span(4, 5) == (5, 6)
 
 
 def test_plain_text_is_scanned_as_it_is() -> None:
@@ -72,3 +83,14 @@ def test_plain_text_is_scanned_as_it_is() -> None:
 
 def test_text_of_only_invisible_characters_has_no_findings() -> None:
     assert scan(ZWSP * 5).findings == ()
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_every_normalised_character_maps_to_a_span_of_the_original_in_order(text: str) -> None:
+    normal = normalise(text)
+    spans = [normal.original_span(i, i + 1) for i in range(len(normal.text))]
+    for start, end in spans:
+        assert 0 <= start < end <= len(text)
+    assert [s for s, _ in spans] == sorted(s for s, _ in spans)
+    assert [e for _, e in spans] == sorted(e for _, e in spans)
+    assert not any(unicodedata.category(c) == "Cf" for c in normal.text)

@@ -13,8 +13,11 @@ came from.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,17 @@ def normalise(text: str) -> NormalisedText:
     ends: list[int] = []
     index, length = 0, len(text)
     while index < length:
+        run = _ASCII_RUN.match(text, index)
+        if run is not None:  # ASCII is its own NFKC: copy the run, one offset per character
+            stop = run.end()
+            if stop < length and unicodedata.combining(text[stop]):
+                stop -= 1  # the run's last letter goes with the combining marks after it
+            if stop > index:
+                pieces.append(text[index:stop])
+                starts.extend(range(index, stop))
+                ends.extend(range(index + 1, stop + 1))
+                index = stop
+                continue
         if _invisible(text[index]):
             index += 1
             continue
