@@ -72,7 +72,7 @@ def test_defaults_are_sqlite_under_home_with_debug_off(tmp_path: Path) -> None:
         text=True,
         check=True,
     ).stdout.split()
-    assert out == ["django.db.backends.sqlite3", str(tmp_path / "peerwheel.sqlite3"), "False", "5"]
+    assert out == ["peerwheel.core.sqlite", str(tmp_path / "peerwheel.sqlite3"), "False", "5"]
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:

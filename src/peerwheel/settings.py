@@ -159,6 +159,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with the database file and its companions created 0600.
+    DATABASES["default"]["ENGINE"] = "peerwheel.core.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
@@ -179,13 +181,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test process, so two test runs at once (two terminals, two checkouts sharing
     # a home) never delete each other's database; Django removes it when the run ends.
     DATABASES["default"]["TEST"]["NAME"] = str(PEERWHEEL_HOME / f"test-{os.getpid()}.sqlite3")
-    # SQLite gives its -wal, -shm and -journal files the database file's own mode, so the file
-    # is created 0600 here, before Django first connects (peerwheel.web.apps also tightens a
-    # file made by an older version or by the test runner).
-    _sqlite_file = Path(DATABASES["default"]["NAME"])
-    if str(_sqlite_file) != ":memory:" and not _sqlite_file.exists():
-        _sqlite_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _owner_only_file(_sqlite_file, "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
