@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from peerwheel.core.models import Import
-from peerwheel.core.tabular import TabularError
+from peerwheel.engine.tabular import TabularError
 from peerwheel.org.models import Person
 from peerwheel.org.services import PeopleImportError, people_import
 

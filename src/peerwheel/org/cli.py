@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from peerwheel.core.commands import ImportOptions, bar_callback, progress_bar
 from peerwheel.core.export import write_rows
-from peerwheel.core.tabular import TabularError
+from peerwheel.engine.tabular import TabularError
 from peerwheel.org.selectors import EXPORT_FIELDS, people_export_rows
 from peerwheel.org.services import PeopleImportError, people_import
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from peerwheel.core.tabular import Column, TabularError, read_rows
+from peerwheel.engine.tabular import Column, TabularError, read_rows
 from peerwheel.org.models import RoleFamily
 
 PERSON_COLUMNS = (

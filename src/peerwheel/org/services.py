@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peerwheel.core.models import Import
-from peerwheel.core.tabular import TabularError
+from peerwheel.engine.tabular import TabularError
 from peerwheel.org.hr_formats import (
     PersonRecord,
     parse_role_family,

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from django.contrib.auth.models import AnonymousUser, User
 
-from peerwheel.core.tabular import TabularError, normalise_header
+from peerwheel.engine.tabular import TabularError, normalise_header
 from peerwheel.org.hr_formats import PERSON_COLUMNS
 from peerwheel.org.models import Person
 from peerwheel.org.services import people_import

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peerwheel.core.models import Import
-from peerwheel.core.tabular import TabularError
+from peerwheel.engine.tabular import TabularError
 from peerwheel.engine.usage_formats import UsageFileError
 from peerwheel.usage import readers
 from peerwheel.usage.identities import NO_PERSON, IdentityIndex

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Generic, NamedTuple, TypeVar
 
-from peerwheel.core.tabular import TabularError
+from peerwheel.engine.tabular import TabularError
 
 Source = str | Path | IO[bytes] | IO[str]
 

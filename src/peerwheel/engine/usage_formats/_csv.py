@@ -1,9 +1,9 @@
 """Fast, chunked CSV reading for the large formats (generic usage CSV, Viva person query).
 
-Header matching and errors come from `peerwheel.core.tabular` (the same rules as every other
+Header matching and errors come from `peerwheel.engine.tabular` (the same rules as every other
 importer); the rows are read by pandas' C parser in chunks with only the needed columns, so a
 million-row export streams at close to `pandas.read_csv` speed. Small formats use
-`peerwheel.core.tabular.read_rows` directly.
+`peerwheel.engine.tabular.read_rows` directly.
 
 Line numbers count physical lines (the header is line 1). A quoted value that spans several lines
 shifts the numbers of the rows after it; real usage exports have none.
@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from peerwheel.core.tabular import (
+from peerwheel.engine.tabular import (
     Column,
     HeaderMap,
     TabularError,

@@ -1,10 +1,10 @@
-"""Row-by-row reading for the small formats, through `peerwheel.core.tabular`."""
+"""Row-by-row reading for the small formats, through `peerwheel.engine.tabular`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from peerwheel.core.tabular import Column, HeaderMap, TabularError, TabularRow, read_rows
+from peerwheel.engine.tabular import Column, HeaderMap, TabularError, TabularRow, read_rows
 
 from ._base import Source, UsageFileError
 

@@ -20,7 +20,7 @@ import ast
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 
-from peerwheel.core.tabular import Column, TabularRow, normalise_header
+from peerwheel.engine.tabular import Column, TabularRow, normalise_header
 
 from ._base import (
     MAX_WEEKLY_ACTIONS,

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from peerwheel.core.tabular import Column, TabularRow, normalise_header
+from peerwheel.engine.tabular import Column, TabularRow, normalise_header
 
 from ._base import (
     ANONYMISED_ID,

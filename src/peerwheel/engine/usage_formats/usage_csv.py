@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from peerwheel.core.tabular import Column, normalise_header
+from peerwheel.engine.tabular import Column, normalise_header
 
 from ._base import (
     MAX_WEEKLY_ACTIONS,

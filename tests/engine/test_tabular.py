@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from peerwheel.core.tabular import Column, TabularError, match_headers, read_rows
+from peerwheel.engine.tabular import Column, TabularError, match_headers, read_rows
 
 COLUMNS = (Column("person", ("PersonId", "Employee ID"), required=True), Column("tool", ("App",)))
 
