@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from peerwheel.accounts.roles import ROLE_CAPABILITIES, Capability, Role
+from peerwheel.accounts.roles import Capability, Role
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -65,7 +65,3 @@ def capability_required(capability: Capability) -> Callable[[View], View]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
-
-
-def role_capabilities(role: Role) -> frozenset[Capability]:
-    return ROLE_CAPABILITIES[role]

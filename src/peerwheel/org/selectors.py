@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from peerwheel.org.models import Department, Person, Site
+from peerwheel.org.models import Person, Site
 
 EXPORT_FIELDS = (
     "employee_id",
@@ -56,10 +56,6 @@ def headcount_by_department_and_site() -> list[tuple[str, str, int]]:
         .order_by("department__name", "site__name")
     )
     return [(r["department__name"] or "(none)", r["site__name"] or "(none)", r["n"]) for r in rows]
-
-
-def department_names() -> list[str]:
-    return list(Department.objects.values_list("name", flat=True))
 
 
 def site_names() -> list[str]:

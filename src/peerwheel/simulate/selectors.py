@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from django.db.models import Count, F, QuerySet
@@ -92,11 +91,6 @@ def natural_champion_ids(*, limit: int = 200, weeks: int = NATURAL_WINDOW_WEEKS)
         .order_by("-reach", "source__employee_id")[:limit]
     )
     return [row["source__employee_id"] for row in rows]
-
-
-def department_names(network: Network) -> list[str]:
-    labels = network.groups.get("department")
-    return [] if labels is None else sorted({str(x) for x in np.unique(labels)} - {NO_GROUP})
 
 
 def run_history(*, limit: int = 30) -> QuerySet[SimulationRun]:

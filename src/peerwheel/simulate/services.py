@@ -106,10 +106,6 @@ def _round(values: Any) -> list[float]:
     return [round(float(v), 4) for v in np.asarray(values)]
 
 
-def _maybe_round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
 def simulation_run_execute(
     *,
     run: SimulationRun,

@@ -56,10 +56,6 @@ def answered_under_another_login(*, person: Person, wave: SurveyWave, user: obje
     )
 
 
-def has_answered(*, person: Person, wave: SurveyWave) -> bool:
-    return Participation.objects.filter(person=person, wave=wave).exists()
-
-
 @dataclass(frozen=True)
 class WaveSummary:
     """What an analyst may see of a wave: counts only, small counts hidden."""

@@ -27,7 +27,6 @@ from peerwheel.engine.tabular import (
     HeaderMap,
     TabularError,
     match_headers,
-    normalise_header,
 )
 
 from ._base import Source, UsageFileError
@@ -172,10 +171,6 @@ def read_chunks(
         ) from exc
     except pd.errors.EmptyDataError as exc:
         raise UsageFileError(csv_file.name, 1, None, "the file has no rows") from exc
-
-
-def normalised_headers(headers: Sequence[str]) -> list[str]:
-    return [normalise_header(h) for h in headers]
 
 
 def _by_unique(series: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Index]:
