@@ -85,7 +85,7 @@ def test_rr_sets_do_not_depend_on_the_number_of_threads(monkeypatch: pytest.Monk
     graph = in_graph(network, CascadeParams(p=None))
     count = 3 * influence_max.BLOCK + 17
     many = sample_rr_sets(graph, count, rng_seed=9)
-    monkeypatch.setattr(influence_max, "_threads", lambda: 1)
+    monkeypatch.setattr(influence_max.sampling, "_threads", lambda: 1)
     one = sample_rr_sets(graph, count, rng_seed=9)
     np.testing.assert_array_equal(many.ptr, one.ptr)
     np.testing.assert_array_equal(many.nodes, one.nodes)

@@ -1,24 +1,13 @@
-"""IMM influence maximisation (Tang, Shi and Xiao, SIGMOD 2015), made fast.
+"""Reverse-reachable (RR) sets for IMM: the in-graph a sampler walks and the sampler itself.
 
-Reverse-reachable (RR) sets are sampled in blocks, each block with its own counter-based
-random stream, so the sets depend on the seed and the block size only, never on how many
-threads drew them; blocks run on all cores (the kernels release the GIL). The greedy maximum
-coverage is a lazy greedy over a node → sets index (a priority queue of coverage counts that
-are only ever lowered). As in Chen's correction of IMM's analysis ("An issue in the martingale
-analysis of the influence maximization algorithm IMM", 2018), the sets that pick the seeds are
-drawn afresh, independent of those that estimated the lower bound.
-
-Guarantee: with probability at least 1 − n^−ℓ, the seeds' expected spread is at least
-(1 − 1/e − ε) times the best possible, for the independent cascade or for the linear
-threshold model with thresholds uniform on [0, 1] (Kempe's live-edge form).
+Sets are drawn in blocks, each block with its own counter-based random stream (splitmix64), so
+the sets depend on the seed and the block size only, never on how many threads drew them;
+blocks run on all cores (the kernel releases the GIL).
 """
 
 from __future__ import annotations
 
-import heapq
-import math
 import os
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -45,32 +34,6 @@ _GOLDEN = 0x9E3779B97F4A7C15
 _M1 = 0xBF58476D1CE4E5B9
 _M2 = 0x94D049BB133111EB
 _UNIT = 1.0 / 9007199254740992.0  # 2**-53
-
-
-@dataclass(frozen=True, eq=False)
-class ImmResult:
-    """The seeds and how they were found.
-
-    Attributes:
-        seeds: the k chosen node positions, sorted.
-        coverage: share of the final RR sets the seeds cover; n × coverage is an unbiased
-            estimate of their expected spread.
-        lower_bound: IMM's lower bound on the best spread (from the estimation phase).
-        rr_sets: how many RR sets picked the seeds (θ); the estimation phase's not counted.
-        epsilon, ell: the guarantee asked for.
-    """
-
-    seeds: npt.NDArray[np.int64]
-    n: int
-    coverage: float
-    lower_bound: float
-    rr_sets: int
-    epsilon: float
-    ell: float
-
-    @property
-    def estimated_spread(self) -> float:
-        return self.coverage * self.n
 
 
 @dataclass(frozen=True, eq=False)
@@ -172,9 +135,6 @@ def in_graph(network: Network, params: CascadeParams | ThresholdParams) -> InGra
 
 def _meta(ptr: I64, table: I64, kind: npt.NDArray[np.integer]) -> I64:
     return np.ascontiguousarray(np.stack([ptr[:-1], ptr[1:], table, kind], axis=1), np.int64)
-
-
-# ---- sampling ------------------------------------------------------------------------------
 
 
 @numba.njit(cache=True, inline="always")
@@ -356,172 +316,3 @@ def _concat(parts: list[tuple[I64, I32]]) -> RRSets:
 
 def extend(sets: RRSets, more: RRSets) -> RRSets:
     return _concat([(sets.ptr, sets.nodes), (more.ptr, more.nodes)])
-
-
-# ---- greedy maximum coverage ---------------------------------------------------------------
-
-
-@numba.njit(cache=True, nogil=True)
-def _incidence(
-    ptr: I64, nodes: I32, n: int, first: int
-) -> tuple[I64, I32]:  # pragma: no cover - compiled
-    """For each node, the sets from `first` on that hold it (CSR: node -> set ids)."""
-    counts = np.zeros(n + 1, dtype=np.int64)
-    for j in range(ptr[first], nodes.size):
-        counts[nodes[j] + 1] += 1
-    for v in range(n):
-        counts[v + 1] += counts[v]
-    fill = counts[:-1].copy()
-    inc = np.empty(nodes.size - ptr[first], dtype=np.int32)
-    for s in range(first, ptr.size - 1):
-        for j in range(ptr[s], ptr[s + 1]):
-            v = nodes[j]
-            inc[fill[v]] = s
-            fill[v] += 1
-    return counts, inc
-
-
-@numba.njit(cache=True, nogil=True)
-def _greedy(
-    ptr: I64, nodes: I32, index: I64, incs: list[I32], n: int, k: int
-) -> tuple[I64, int]:  # pragma: no cover - compiled
-    """Greedy maximum coverage, lazily: a node's count in the queue is only re-checked when it
-    comes to the top (counts only fall). Ties go to the lower node position. index[r] and
-    incs[r] are the node -> sets CSR of one batch of sets."""
-    gain = np.zeros(n, dtype=np.int64)
-    for r in range(index.shape[0]):
-        for v in range(n):
-            gain[v] += index[r, v + 1] - index[r, v]
-    covered = np.zeros(ptr.size - 1, dtype=np.bool_)
-    heap = [(-gain[v], v) for v in range(n)]
-    heapq.heapify(heap)
-    chosen = np.empty(k, dtype=np.int64)
-    total = 0
-    picked = 0
-    while picked < k:
-        neg, v = heapq.heappop(heap)
-        if -neg != gain[v]:
-            heapq.heappush(heap, (-gain[v], v))
-            continue
-        chosen[picked] = v
-        picked += 1
-        total += gain[v]
-        for r in range(index.shape[0]):
-            inc = incs[r]
-            for j in range(index[r, v], index[r, v + 1]):
-                s = inc[j]
-                if not covered[s]:
-                    covered[s] = True
-                    for q in range(ptr[s], ptr[s + 1]):
-                        gain[nodes[q]] -= 1
-        gain[v] = -1
-    return chosen, total
-
-
-class CoverIndex:
-    """Which RR sets hold each node, built batch by batch as the sets grow (IMM's estimation
-    phase doubles them: only the new ones are indexed each time)."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.indexed = 0
-        self.rows: list[I64] = []
-        self.parts: list[I32] = []
-
-    def cover(self, sets: RRSets, k: int) -> tuple[I64, int]:
-        """Greedy maximum coverage of all the sets so far: k nodes and the sets they cover."""
-        if sets.count >= 2**31:
-            raise ValueError("more than 2**31 RR sets")
-        if sets.count > self.indexed:
-            row, part = _incidence(sets.ptr, sets.nodes, self.n, self.indexed)
-            self.rows.append(row)
-            self.parts.append(part)
-            self.indexed = sets.count
-        parts = numba.typed.List(self.parts)
-        return _greedy(sets.ptr, sets.nodes, np.stack(self.rows), parts, self.n, k)
-
-
-def greedy_cover(sets: RRSets, n: int, k: int) -> tuple[I64, int]:
-    """The k nodes a greedy maximum coverage picks, and how many sets they cover."""
-    return CoverIndex(n).cover(sets, k)
-
-
-# ---- IMM -----------------------------------------------------------------------------------
-
-
-def _log_binomial(n: int, k: int) -> float:
-    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-
-
-def sample_sizes(n: int, k: int, epsilon: float, ell: float) -> tuple[float, float]:
-    """IMM's λ' and λ* (Tang et al. 2015, eq. 9 and Theorem 1), with ℓ raised to
-    ℓ·(1 + log 2 / log n) so that both phases together fail with probability at most n^−ℓ."""
-    ell = ell * (1 + math.log(2) / math.log(n))
-    log_nk = _log_binomial(n, k)
-    eps_prime = math.sqrt(2) * epsilon
-    lam_prime = (
-        (2 + 2 * eps_prime / 3)
-        * (log_nk + ell * math.log(n) + math.log(math.log2(n)))
-        * n
-        / eps_prime**2
-    )
-    alpha = math.sqrt(ell * math.log(n) + math.log(2))
-    beta = math.sqrt((1 - 1 / math.e) * (log_nk + ell * math.log(n) + math.log(2)))
-    lam_star = 2 * n * ((1 - 1 / math.e) * alpha + beta) ** 2 / epsilon**2
-    return lam_prime, lam_star
-
-
-def _phases(n: int, lam_prime: float) -> Iterator[tuple[float, int]]:
-    for i in range(1, max(2, int(math.log2(n)))):
-        x = n / 2**i
-        yield x, math.ceil(lam_prime / x)
-
-
-def imm(
-    network: Network,
-    k: int,
-    params: CascadeParams | ThresholdParams,
-    *,
-    epsilon: float = 0.1,
-    ell: float = 1.0,
-    rng_seed: int = 0,
-) -> ImmResult:
-    """IMM: a (1 − 1/e − ε)-approximate seed set with probability at least 1 − 1/n^ℓ."""
-    n = network.n
-    if not 0 < k <= n:
-        raise ValueError(f"k = {k} must be between 1 and the {n} nodes")
-    if not 0 < epsilon < 1:
-        raise ValueError(f"epsilon must be in (0, 1), got {epsilon}")
-    graph = in_graph(network, params)
-    if n < 2:
-        return ImmResult(np.arange(k, dtype=np.int64), n, 1.0, 1.0, 0, epsilon, ell)
-    lam_prime, lam_star = sample_sizes(n, k, epsilon, ell)
-    eps_prime = math.sqrt(2) * epsilon
-    # estimation: RR sets are extended (never redrawn) as x halves, as in IMM
-    lower = 1.0
-    sets = RRSets(np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32))
-    index = CoverIndex(n)
-    blocks_used = 0
-    for x, theta_i in _phases(n, lam_prime):
-        more = theta_i - sets.count
-        if more > 0:
-            fresh = sample_rr_sets(graph, more, rng_seed=rng_seed, phase=1, first_block=blocks_used)
-            blocks_used += -(-more // BLOCK)
-            sets = extend(sets, fresh)
-        _, covered = index.cover(sets, k)
-        if n * covered / sets.count >= (1 + eps_prime) * x:
-            lower = n * covered / sets.count / (1 + eps_prime)
-            break
-    del sets, index
-    theta = math.ceil(lam_star / lower)
-    final = sample_rr_sets(graph, theta, rng_seed=rng_seed, phase=2)
-    chosen, covered = greedy_cover(final, n, k)
-    return ImmResult(
-        seeds=np.sort(chosen),
-        n=n,
-        coverage=covered / theta,
-        lower_bound=lower,
-        rr_sets=theta,
-        epsilon=epsilon,
-        ell=ell,
-    )
