@@ -21,7 +21,7 @@ from . import (
     usage_csv,
     viva_person_query,
 )
-from ._base import ParsedUsageRow, ParseReport, ParseResult, UsageFileError
+from ._base import ParsedUsageRow, ParseReport, ParseResult, UsageFileError, UsageFileProblemsError
 from ._csv import read_header
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "ParseResult",
     "ParsedUsageRow",
     "UsageFileError",
+    "UsageFileProblemsError",
     "detect_format",
     "sniff_header",
 ]

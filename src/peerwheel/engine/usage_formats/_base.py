@@ -19,6 +19,8 @@ MAX_WEEKLY_ACTIONS = 100_000
 MAX_DAILY_ORG_ACTIONS = 100_000_000
 
 ANONYMISED_ID = re.compile(r"^[0-9A-Fa-f]{32}$")
+#: A file with more problems than this stops being read: the first ones say what to fix.
+MAX_PROBLEMS = 100
 
 
 class UsageFileError(TabularError):
@@ -28,6 +30,18 @@ class UsageFileError(TabularError):
         self, file: str | None, line: int | None, column: str | None, message: str
     ) -> None:
         super().__init__(message, file=file, line=line, column=column)
+
+
+class UsageFileProblemsError(UsageFileError):
+    """Every problem found in a file (each with its file, line and column), raised once the
+    whole file has been read; reads as its first problem and how many more there are."""
+
+    def __init__(self, problems: list[UsageFileError]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.line is None, p.line or 0))
+        first = self.problems[0]
+        more = len(self.problems) - 1
+        message = first.message + (f" (and {more} more problem(s))" if more else "")
+        super().__init__(first.file, first.line, first.column, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +75,18 @@ class ParseReport:
     anonymised_ids: int = 0
     people: dict[str, dict[str, str]] = field(default_factory=dict)
     complete: bool = False
+    problems: list[UsageFileError] = field(default_factory=list)
+
+    def problem(self, error: UsageFileError) -> None:
+        """Note a bad row and read on; past `MAX_PROBLEMS` stop here with what was found."""
+        self.problems.append(error)
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise UsageFileProblemsError(self.problems)
+
+    def raise_problems(self) -> None:
+        """At the end of the file: every problem found, at once (nothing is written)."""
+        if self.problems:
+            raise UsageFileProblemsError(self.problems)
 
     def see_week(self, week: date) -> None:
         if self.first_week is None or week < self.first_week:

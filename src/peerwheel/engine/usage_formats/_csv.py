@@ -29,7 +29,7 @@ from peerwheel.engine.tabular import (
     match_headers,
 )
 
-from ._base import Source, UsageFileError
+from ._base import MAX_PROBLEMS, Source, UsageFileError
 
 _SNIFF_BYTES = 64 * 1024
 _LINE_IN_MESSAGE = re.compile(r"line (\d+)")
@@ -212,8 +212,24 @@ def text_column(frame: pd.DataFrame, position: int) -> pd.Series:
     return pd.Series(TextColumn.of(frame, position).values(), index=frame.index, dtype=object)
 
 
-def _first_bad(mask: pd.Series, first_line: int) -> int:
-    return first_line + int(mask.to_numpy().nonzero()[0][0])
+def note_bad(
+    problems: list[UsageFileError],
+    mask: pd.Series | npt.NDArray[np.bool_],
+    values: pd.Series,
+    *,
+    first_line: int,
+    csv_file: CsvFile,
+    header: str,
+    describe: str,
+) -> None:
+    """One problem per bad row (at most `MAX_PROBLEMS`); `describe` is formatted with `value`."""
+    for row in np.flatnonzero(np.asarray(mask))[:MAX_PROBLEMS]:
+        value = values.iloc[int(row)]
+        problems.append(
+            UsageFileError(
+                csv_file.name, first_line + int(row), header, describe.format(value=value)
+            )
+        )
 
 
 def numeric_column(
@@ -223,43 +239,40 @@ def numeric_column(
     first_line: int,
     csv_file: CsvFile,
     maximum: int,
+    problems: list[UsageFileError],
 ) -> pd.Series:
-    """Whole non-negative counts as int64 (empty is 0); the first bad value is an error."""
+    """Whole non-negative counts as int64 (empty is 0). Each bad value is noted in `problems`
+    (and read as 0, so the rest of the file is still checked)."""
     column = frame[position]
     header = csv_file.headers[position]
+
+    def note(mask: pd.Series, shown: pd.Series, describe: str) -> None:
+        note_bad(
+            problems,
+            mask,
+            shown,
+            first_line=first_line,
+            csv_file=csv_file,
+            header=header,
+            describe=describe,
+        )
+
     if column.dtype.kind not in "iuf":
         cleaned = column.astype(str).str.strip().str.replace(",", "", regex=False)
         numbers = pd.to_numeric(cleaned.where(cleaned != "nan", None), errors="coerce")
         bad = numbers.isna() & column.notna()
-        if bad.any():
-            line = _first_bad(bad, first_line)
-            value = column[bad].iloc[0]
-            raise UsageFileError(csv_file.name, line, header, f"{value!r} is not a number")
+        note(bad, column, "{value!r} is not a number")
         column = numbers
     values = column.fillna(0)
     if values.dtype.kind == "f":
         fraction = values != values.round()
-        if fraction.any():
-            line = _first_bad(fraction, first_line)
-            raise UsageFileError(
-                csv_file.name, line, header, f"{values[fraction].iloc[0]!r} is not a whole number"
-            )
+        note(fraction, values, "{value!r} is not a whole number")
+        values = values.where(~fraction, 0)
     negative = values < 0
-    if negative.any():
-        line = _first_bad(negative, first_line)
-        raise UsageFileError(
-            csv_file.name, line, header, f"{values[negative].iloc[0]!r} is negative"
-        )
+    note(negative, values, "{value!r} is negative")
     huge = values > maximum
-    if huge.any():
-        line = _first_bad(huge, first_line)
-        raise UsageFileError(
-            csv_file.name,
-            line,
-            header,
-            f"{values[huge].iloc[0]!r} is implausibly large (more than {maximum:,})",
-        )
-    return values.astype("int64")
+    note(huge, values, "{value!r} is implausibly large (more than " + f"{maximum:,})")
+    return values.where(~(negative | huge), 0).astype("int64")
 
 
 def date_column(
@@ -269,30 +282,36 @@ def date_column(
     first_line: int,
     csv_file: CsvFile,
     today: pd.Timestamp,
+    problems: list[UsageFileError],
 ) -> pd.Series:
-    """Dates (YYYY-MM-DD, optionally with a time; or M/D/YYYY) as datetime64; none in the future."""
+    """Dates (YYYY-MM-DD, optionally with a time; or M/D/YYYY) as datetime64; none in the
+    future. Each bad date is noted in `problems` (and read as `today`)."""
     codes, uniques = _by_unique(frame[position])
     header = csv_file.headers[position]
     raw_unique = pd.Series(np.append(uniques.astype(str).to_numpy(dtype=object), "")).str.strip()
     parsed_unique = _parse_dates(raw_unique)
     raw = pd.Series(raw_unique.to_numpy()[codes], index=frame.index)
     parsed = pd.Series(parsed_unique.to_numpy()[codes], index=frame.index)
+
+    def note(mask: pd.Series, shown: pd.Series, describe: str) -> None:
+        note_bad(
+            problems,
+            mask,
+            shown,
+            first_line=first_line,
+            csv_file=csv_file,
+            header=header,
+            describe=describe,
+        )
+
     bad = parsed.isna()
     if bad.any():
-        line = _first_bad(bad, first_line)
-        value = raw[bad].iloc[0]
-        what = "the date is empty" if not value else f"{value!r} is not a date"
-        raise UsageFileError(csv_file.name, line, header, f"{what}; write it as YYYY-MM-DD")
+        shown = raw.map(lambda v: "the date is empty" if not v else f"{v!r} is not a date")
+        note(bad, shown, "{value}; write it as YYYY-MM-DD")
     future = parsed > today
     if future.any():
-        line = _first_bad(future, first_line)
-        raise UsageFileError(
-            csv_file.name,
-            line,
-            header,
-            f"{parsed[future].iloc[0].date()} is in the future (today is {today.date()})",
-        )
-    return parsed
+        note(future, parsed.dt.date, "{value} is in the future (today is " + f"{today.date()})")
+    return parsed.where(~(bad | future), today)
 
 
 def _parse_dates(raw: pd.Series) -> pd.Series:

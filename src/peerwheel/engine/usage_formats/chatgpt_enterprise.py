@@ -132,33 +132,43 @@ def _records(
     seen: dict[tuple[str, date], int] = {}
     for row in rows:
         report.rows_read += 1
-        email = row.get("email").strip().lower()
-        if not email:
-            raise UsageFileError(name, row.line, "email", "is empty")
-        start = parse_date(
-            row.get("period_start"), file=name, line=row.line, column="period_start", today=today
-        )
-        if start is None:
-            continue
-        span = _period_days(row, start, name, today)
-        key = (email, start)
-        if key in seen:
-            raise duplicate_error(name, row.line, seen[key], f"{email} for the period {start}")
-        seen[key] = row.line
-        if row.get("user_status").lower() == "pending" and not row.get("messages"):
-            report.skipped += 1
-            continue
-        messages = parse_count(row.get("messages"), file=name, line=row.line, column="messages")
-        agents = _agent_messages(row.get("tool_to_messages"), name, row.line)
-        week = monday(start + timedelta(days=3)) if span == 7 else monday(start)
-        slot = weeks.setdefault((email, week), [0, 0, 0, row.line])
-        slot[0] += messages
-        slot[1] += agents
-        slot[2] = slot[2] + (1 if messages else 0) if span == 1 else -1
-        if slot[0] > MAX_WEEKLY_ACTIONS:
-            raise UsageFileError(name, row.line, "messages", "implausibly many messages in a week")
-        if row.get("name"):
-            report.people.setdefault(email, {"name": row.get("name")})
+        try:
+            email = row.get("email").strip().lower()
+            if not email:
+                raise UsageFileError(name, row.line, "email", "is empty")
+            start = parse_date(
+                row.get("period_start"),
+                file=name,
+                line=row.line,
+                column="period_start",
+                today=today,
+            )
+            if start is None:
+                continue
+            span = _period_days(row, start, name, today)
+            key = (email, start)
+            if key in seen:
+                raise duplicate_error(name, row.line, seen[key], f"{email} for the period {start}")
+            seen[key] = row.line
+            if row.get("user_status").lower() == "pending" and not row.get("messages"):
+                report.skipped += 1
+                continue
+            messages = parse_count(row.get("messages"), file=name, line=row.line, column="messages")
+            agents = _agent_messages(row.get("tool_to_messages"), name, row.line)
+            week = monday(start + timedelta(days=3)) if span == 7 else monday(start)
+            slot = weeks.setdefault((email, week), [0, 0, 0, row.line])
+            slot[0] += messages
+            slot[1] += agents
+            slot[2] = slot[2] + (1 if messages else 0) if span == 1 else -1
+            if slot[0] > MAX_WEEKLY_ACTIONS:
+                raise UsageFileError(
+                    name, row.line, "messages", "implausibly many messages in a week"
+                )
+            if row.get("name"):
+                report.people.setdefault(email, {"name": row.get("name")})
+        except UsageFileError as exc:
+            report.problem(exc)
+    report.raise_problems()
     for (email, week), (messages, agents, days, line) in sorted(weeks.items()):
         report.records += 1
         report.see_week(week)

@@ -157,28 +157,32 @@ def _records(
     weeks: dict[tuple[date, str], list[int]] = {}  # actions, engaged, active, days, line
     seen: dict[date, int] = {}
     for index, day in enumerate(document):
-        path = f"[{index}]"
-        if not isinstance(day, dict) or "date" not in day:
-            raise UsageFileError(name, None, path, "each day must be an object with a 'date'")
-        raw_date = str(day["date"])
-        line = line_of(text, "date", raw_date) or 0
-        when = parse_date(raw_date, file=name, line=line, column=f"{path}.date", today=today)
-        if when is None:  # unreachable: the date is required
-            continue
-        if when in seen:
-            raise UsageFileError(
-                name, line, f"{path}.date", f"{when} appears twice (first as day {seen[when]})"
-            )
-        seen[when] = index
-        report.rows_read += 1
-        reader = _Day(day, name, line, path)
-        active = reader.count(day.get("total_active_users"), "total_active_users")
-        for tool, actions in reader.actions().items():
-            slot = weeks.setdefault((monday(when), tool), [0, 0, 0, 0, line])
-            slot[0] += actions
-            slot[1] = max(slot[1], reader.engaged(_ENGAGED[tool]))
-            slot[2] = max(slot[2], active)
-            slot[3] += 1
+        try:
+            path = f"[{index}]"
+            if not isinstance(day, dict) or "date" not in day:
+                raise UsageFileError(name, None, path, "each day must be an object with a 'date'")
+            raw_date = str(day["date"])
+            line = line_of(text, "date", raw_date) or 0
+            when = parse_date(raw_date, file=name, line=line, column=f"{path}.date", today=today)
+            if when is None:  # unreachable: the date is required
+                continue
+            if when in seen:
+                raise UsageFileError(
+                    name, line, f"{path}.date", f"{when} appears twice (first as day {seen[when]})"
+                )
+            seen[when] = index
+            report.rows_read += 1
+            reader = _Day(day, name, line, path)
+            active = reader.count(day.get("total_active_users"), "total_active_users")
+            for tool, actions in reader.actions().items():
+                slot = weeks.setdefault((monday(when), tool), [0, 0, 0, 0, line])
+                slot[0] += actions
+                slot[1] = max(slot[1], reader.engaged(_ENGAGED[tool]))
+                slot[2] = max(slot[2], active)
+                slot[3] += 1
+        except UsageFileError as exc:
+            report.problem(exc)
+    report.raise_problems()
     for (week, tool), (actions, engaged, active, days, line) in sorted(weeks.items()):
         report.records += 1
         report.see_week(week)

@@ -82,39 +82,50 @@ def _records(
     seats: list[object], text: str, name: str, today: date, report: ParseReport
 ) -> Iterator[SeatRow]:
     seen: dict[str, int] = {}
+    found: list[SeatRow] = []
     for index, seat in enumerate(seats):
-        path = f"seats[{index}]"
-        assignee = seat.get("assignee") if isinstance(seat, dict) else None
-        login = assignee.get("login") if isinstance(assignee, dict) else None
-        if not isinstance(seat, dict) or not isinstance(login, str) or not login.strip():
-            raise UsageFileError(name, None, f"{path}.assignee.login", "missing")
-        line = line_of(text, "login", login) or 0
-        key = login.strip().lower()
-        if key in seen:
-            raise UsageFileError(
-                name, line, f"{path}.assignee.login", f"{login!r} has two seats (line {seen[key]})"
+        try:
+            path = f"seats[{index}]"
+            assignee = seat.get("assignee") if isinstance(seat, dict) else None
+            login = assignee.get("login") if isinstance(assignee, dict) else None
+            if not isinstance(seat, dict) or not isinstance(login, str) or not login.strip():
+                raise UsageFileError(name, None, f"{path}.assignee.login", "missing")
+            line = line_of(text, "login", login) or 0
+            key = login.strip().lower()
+            if key in seen:
+                raise UsageFileError(
+                    name,
+                    line,
+                    f"{path}.assignee.login",
+                    f"{login!r} has two seats (line {seen[key]})",
+                )
+            seen[key] = line
+            report.rows_read += 1
+            last = _timestamp(
+                seat.get("last_activity_at"), name, line, f"{path}.last_activity_at", today
             )
-        seen[key] = line
-        report.rows_read += 1
-        last = _timestamp(
-            seat.get("last_activity_at"), name, line, f"{path}.last_activity_at", today
-        )
-        created = _timestamp(seat.get("created_at"), name, line, f"{path}.created_at", today)
-        pending = seat.get("pending_cancellation_date")
-        team = seat.get("assigning_team")
-        report.records += 1
-        if last is not None:
-            report.see_week(monday(last.date()))
-        yield SeatRow(
-            login=login.strip(),
-            last_activity_at=last,
-            last_activity_editor=str(seat.get("last_activity_editor") or ""),
-            created_at=created,
-            plan_type=str(seat.get("plan_type") or ""),
-            assigning_team=str(team.get("slug") or "") if isinstance(team, dict) else "",
-            pending_cancellation_date=None
-            if not pending
-            else datetime.fromisoformat(str(pending)).date(),
-            line=line,
-        )
+            created = _timestamp(seat.get("created_at"), name, line, f"{path}.created_at", today)
+            pending = seat.get("pending_cancellation_date")
+            team = seat.get("assigning_team")
+            report.records += 1
+            if last is not None:
+                report.see_week(monday(last.date()))
+            found.append(
+                SeatRow(
+                    login=login.strip(),
+                    last_activity_at=last,
+                    last_activity_editor=str(seat.get("last_activity_editor") or ""),
+                    created_at=created,
+                    plan_type=str(seat.get("plan_type") or ""),
+                    assigning_team=str(team.get("slug") or "") if isinstance(team, dict) else "",
+                    pending_cancellation_date=None
+                    if not pending
+                    else datetime.fromisoformat(str(pending)).date(),
+                    line=line,
+                )
+            )
+        except UsageFileError as exc:
+            report.problem(exc)
+    report.raise_problems()
+    yield from found
     report.complete = True

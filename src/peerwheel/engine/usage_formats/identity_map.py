@@ -109,30 +109,46 @@ def parse(
 
 def _records(rows: Iterator[TabularRow], name: str, report: ParseReport) -> Iterator[IdentityRow]:
     seen: dict[tuple[str, str], tuple[int, str]] = {}
+    found: list[IdentityRow] = []
     for row in rows:
         report.rows_read += 1
-        external = row.get("external_id")
-        employee = row.get("employee_id")
-        if not external:
-            raise UsageFileError(name, row.line, "external_id", "is empty")
-        if not employee:
-            raise UsageFileError(name, row.line, "employee_id", "is empty")
-        kind = kind_of(external)
-        if kind is IdKind.EMAIL:
-            external = external.lower()
-        if kind is IdKind.ANONYMISED:
-            report.anonymised_ids += 1
-        system = row.get("source").lower()
-        key = (system, external)
-        if key in seen:
-            first_line, first_employee = seen[key]
-            what = (
-                f"{external!r}"
-                if first_employee == employee
-                else f"{external!r} (mapped to {first_employee!r} there, {employee!r} here)"
-            )
-            raise duplicate_error(name, row.line, first_line, what)
-        seen[key] = (row.line, employee)
+        try:
+            found.append(_record(row, name, report, seen))
+        except UsageFileError as exc:
+            report.problem(exc)
+    report.raise_problems()
+    for record in found:
         report.records += 1
-        yield IdentityRow(external, employee, kind, system, row.line)
+        yield record
     report.complete = True
+
+
+def _record(
+    row: TabularRow,
+    name: str,
+    report: ParseReport,
+    seen: dict[tuple[str, str], tuple[int, str]],
+) -> IdentityRow:
+    external = row.get("external_id")
+    employee = row.get("employee_id")
+    if not external:
+        raise UsageFileError(name, row.line, "external_id", "is empty")
+    if not employee:
+        raise UsageFileError(name, row.line, "employee_id", "is empty")
+    kind = kind_of(external)
+    if kind is IdKind.EMAIL:
+        external = external.lower()
+    system = row.get("source").lower()
+    key = (system, external)
+    if key in seen:
+        first_line, first_employee = seen[key]
+        what = (
+            f"{external!r}"
+            if first_employee == employee
+            else f"{external!r} (mapped to {first_employee!r} there, {employee!r} here)"
+        )
+        raise duplicate_error(name, row.line, first_line, what)
+    seen[key] = (row.line, employee)
+    if kind is IdKind.ANONYMISED:
+        report.anonymised_ids += 1
+    return IdentityRow(external, employee, kind, system, row.line)

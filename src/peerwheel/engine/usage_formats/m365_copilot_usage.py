@@ -180,36 +180,55 @@ def _records(
     report: ParseReport,
 ) -> Iterator[CopilotActivityRow]:
     seen: dict[tuple[str, date, int | None], int] = {}
+    found: list[CopilotActivityRow] = []
     for row in rows:
         report.rows_read += 1
-        upn = row.get("upn")
-        if not upn:
-            raise UsageFileError(name, row.line, "User Principal Name", "is empty")
-        refreshed = parse_date(
-            row.get("report_refresh_date"),
-            file=name,
-            line=row.line,
-            column="Report Refresh Date",
-            today=today,
-        )
-        if refreshed is None:  # unreachable: the date is required
-            continue
-        period = _period(row.get("report_period"), name, row.line)
-        key = (upn.lower(), refreshed, period)
-        if key in seen:
-            raise duplicate_error(name, row.line, seen[key], f"user {upn!r} in the same report")
-        seen[key] = row.line
-        anonymised = bool(ANONYMISED_ID.match(upn))
-        if anonymised:
-            report.anonymised_ids += 1
-            if report.anonymised_ids == 1:
-                report.warnings.append(ANONYMISED_HELP)
-
-        yield from _user_rows(
-            _Row(row, upn, refreshed, period, anonymised), present, name, today, report
-        )
-        report.see_week(monday(refreshed))
+        try:
+            found.extend(_rows_of(row, present, name, today, report, seen))
+        except UsageFileError as exc:
+            report.problem(exc)
+    report.raise_problems()
+    yield from found
     report.complete = True
+
+
+def _rows_of(
+    row: TabularRow,
+    present: Mapping[str, int],
+    name: str,
+    today: date,
+    report: ParseReport,
+    seen: dict[tuple[str, date, int | None], int],
+) -> list[CopilotActivityRow]:
+    """One user's rows (every app), or a `UsageFileError` naming the line and column."""
+    upn = row.get("upn")
+    if not upn:
+        raise UsageFileError(name, row.line, "User Principal Name", "is empty")
+    refreshed = parse_date(
+        row.get("report_refresh_date"),
+        file=name,
+        line=row.line,
+        column="Report Refresh Date",
+        today=today,
+    )
+    if refreshed is None:  # unreachable: the date is required
+        return []
+    period = _period(row.get("report_period"), name, row.line)
+    key = (upn.lower(), refreshed, period)
+    if key in seen:
+        raise duplicate_error(name, row.line, seen[key], f"user {upn!r} in the same report")
+    seen[key] = row.line
+    anonymised = bool(ANONYMISED_ID.match(upn))
+    if anonymised:
+        report.anonymised_ids += 1
+        if report.anonymised_ids == 1:
+            report.warnings.append(ANONYMISED_HELP)
+
+    found = list(
+        _user_rows(_Row(row, upn, refreshed, period, anonymised), present, name, today, report)
+    )
+    report.see_week(monday(refreshed))
+    return found
 
 
 @dataclass(frozen=True)

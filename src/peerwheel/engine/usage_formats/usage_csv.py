@@ -34,6 +34,7 @@ from ._csv import (
     DuplicateTracker,
     TextColumn,
     date_column,
+    note_bad,
     numeric_column,
     open_csv,
     read_chunks,
@@ -143,11 +144,11 @@ def _frames(
         if chunk.empty:
             continue
         report.rows_read += len(chunk)
-        try:
-            out = _convert(chunk, csv_file, daily, today, person, tool)
-        except UsageFileError as exc:  # lines inside the chunk → lines in the file
-            line = None if exc.line is None else int(lines[exc.line])
-            raise UsageFileError(exc.file, line, exc.column, exc.message) from None
+        found: list[UsageFileError] = []
+        out = _convert(chunk, csv_file, daily, today, person, tool, found)
+        for problem in found:  # lines inside the chunk → lines in the file
+            line = None if problem.line is None else int(lines[problem.line])
+            report.problem(UsageFileError(problem.file, line, problem.column, problem.message))
         out["line"] = lines
         days = out["week"].to_numpy().astype("datetime64[D]").astype(np.uint64)
         mixed = person.hashes() ^ (tool.hashes() * _MIX_TOOL) ^ (days * _MIX_DAY)
@@ -156,7 +157,8 @@ def _frames(
     repeat = duplicates.first_repeat()
     if repeat is not None:
         what = "the same person, date and tool" if daily else "the same person, week and tool"
-        raise duplicate_error(csv_file.name, repeat[0], repeat[1], what)
+        report.problems.append(duplicate_error(csv_file.name, repeat[0], repeat[1], what))
+    report.raise_problems()
 
 
 def _convert(
@@ -166,43 +168,62 @@ def _convert(
     today: pd.Timestamp,
     person: TextColumn,
     tool: TextColumn,
+    problems: list[UsageFileError],
 ) -> pd.DataFrame:
-    """Check and convert one chunk; errors carry the row's position in the chunk as `line`."""
+    """Check and convert one chunk; each problem is noted with its row in the chunk as `line`."""
     pos = csv_file.header_map.positions
     for column, field in ((person, "person"), (tool, "tool")):
-        empty = column.empty()
-        if empty.any():
-            row = int(empty.nonzero()[0][0])
-            raise UsageFileError(csv_file.name, row, csv_file.headers[pos[field]], "is empty")
+        note_bad(
+            problems,
+            column.empty(),
+            pd.Series(column.values()),
+            first_line=0,
+            csv_file=csv_file,
+            header=csv_file.headers[pos[field]],
+            describe="is empty",
+        )
     when = pos["date" if daily else "week"]
-    dates = date_column(chunk, when, first_line=0, csv_file=csv_file, today=today)
+    dates = date_column(
+        chunk, when, first_line=0, csv_file=csv_file, today=today, problems=problems
+    )
     return pd.DataFrame(
         {
             "external_id": person.categorical(),
             "week": dates if daily else to_monday(dates),
             "tool": tool.categorical(),
-            "actions": _counts(chunk, csv_file, "actions"),
-            "agent_actions": _counts(chunk, csv_file, "agent_actions"),
-            "active_days": _active_days(chunk, csv_file),
+            "actions": _counts(chunk, csv_file, "actions", problems),
+            "agent_actions": _counts(chunk, csv_file, "agent_actions", problems),
+            "active_days": _active_days(chunk, csv_file, problems),
         }
     )
 
 
-def _counts(chunk: pd.DataFrame, csv_file: CsvFile, field: str) -> pd.Series:
+def _counts(
+    chunk: pd.DataFrame, csv_file: CsvFile, field: str, problems: list[UsageFileError]
+) -> pd.Series:
     position = csv_file.position(field)
     if position is None:
         return pd.Series(np.zeros(len(chunk), dtype=np.int64))
     return numeric_column(
-        chunk, position, first_line=0, csv_file=csv_file, maximum=MAX_WEEKLY_ACTIONS
+        chunk,
+        position,
+        first_line=0,
+        csv_file=csv_file,
+        maximum=MAX_WEEKLY_ACTIONS,
+        problems=problems,
     )
 
 
-def _active_days(chunk: pd.DataFrame, csv_file: CsvFile) -> pd.Series:
+def _active_days(
+    chunk: pd.DataFrame, csv_file: CsvFile, problems: list[UsageFileError]
+) -> pd.Series:
     position = csv_file.position("active_days")
     if position is None:
         size = len(chunk)
         return pd.Series(pd.arrays.IntegerArray(np.zeros(size, np.int64), np.ones(size, bool)))
-    days = numeric_column(chunk, position, first_line=0, csv_file=csv_file, maximum=7)
+    days = numeric_column(
+        chunk, position, first_line=0, csv_file=csv_file, maximum=7, problems=problems
+    )
     return days.astype("Int64").where(chunk[position].notna(), None)
 
 

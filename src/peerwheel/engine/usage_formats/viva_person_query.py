@@ -52,6 +52,7 @@ from ._csv import (
     CsvFile,
     DuplicateTracker,
     date_column,
+    note_bad,
     numeric_column,
     open_csv,
     read_chunks,
@@ -216,36 +217,50 @@ def _frames(
                 for p in (*layout.breakdowns, *layout.others)
                 if p not in hr_columns
             )
-        try:
-            person = text_column(chunk, person_at)
-            if (person == "").any():
-                row = int((person == "").to_numpy().nonzero()[0][0])
-                raise UsageFileError(csv_file.name, row, csv_file.headers[person_at], "is empty")
-            metric_date = date_column(chunk, date_at, first_line=0, csv_file=csv_file, today=today)
-            counts = {
-                p: numeric_column(
-                    chunk, p, first_line=0, csv_file=csv_file, maximum=MAX_WEEKLY_ACTIONS
-                )
-                for p in (*layout.actions.values(), *layout.agents)
-            }
-            days = {
-                p: numeric_column(chunk, p, first_line=0, csv_file=csv_file, maximum=7)
-                for p in layout.days.values()
-            }
-            total = (
-                None
-                if layout.total is None
-                else numeric_column(
-                    chunk,
-                    layout.total,
-                    first_line=0,
-                    csv_file=csv_file,
-                    maximum=10 * MAX_WEEKLY_ACTIONS,
-                )
+        found: list[UsageFileError] = []
+        person = text_column(chunk, person_at)
+        note_bad(
+            found,
+            (person == "").to_numpy(),
+            person,
+            first_line=0,
+            csv_file=csv_file,
+            header=csv_file.headers[person_at],
+            describe="is empty",
+        )
+        metric_date = date_column(
+            chunk, date_at, first_line=0, csv_file=csv_file, today=today, problems=found
+        )
+        counts = {
+            p: numeric_column(
+                chunk,
+                p,
+                first_line=0,
+                csv_file=csv_file,
+                maximum=MAX_WEEKLY_ACTIONS,
+                problems=found,
             )
-        except UsageFileError as exc:
-            line = None if exc.line is None else int(lines[exc.line])
-            raise UsageFileError(exc.file, line, exc.column, exc.message) from None
+            for p in (*layout.actions.values(), *layout.agents)
+        }
+        days = {
+            p: numeric_column(chunk, p, first_line=0, csv_file=csv_file, maximum=7, problems=found)
+            for p in layout.days.values()
+        }
+        total = (
+            None
+            if layout.total is None
+            else numeric_column(
+                chunk,
+                layout.total,
+                first_line=0,
+                csv_file=csv_file,
+                maximum=10 * MAX_WEEKLY_ACTIONS,
+                problems=found,
+            )
+        )
+        for problem in found:  # lines inside the chunk → lines in the file
+            line = None if problem.line is None else int(lines[problem.line])
+            report.problem(UsageFileError(problem.file, line, problem.column, problem.message))
         week = to_monday(metric_date + pd.Timedelta(days=3))
         duplicates.add(pd.DataFrame({"p": person, "w": metric_date}), lines)
         _remember_people(report, person, metric_date, chunk, hr_columns, csv_file)
@@ -289,9 +304,10 @@ def _frames(
         yield out[list(FRAME_COLUMNS)]
     repeat = duplicates.first_repeat()
     if repeat is not None:
-        raise duplicate_error(
-            csv_file.name, repeat[0], repeat[1], "the same PersonId and MetricDate"
+        report.problems.append(
+            duplicate_error(csv_file.name, repeat[0], repeat[1], "the same PersonId and MetricDate")
         )
+    report.raise_problems()
     if mismatches:
         report.warnings.append(
             f"on {mismatches:,} rows Total_Copilot_actions_taken differs from the sum of the "
