@@ -1,7 +1,10 @@
 """The JSON API (django-ninja) under /api/: bearer tokens for integrations, sessions for pages.
 
 Each app adds its router here. Every error answers the same shape: {"error": {"code", "message",
-"details"}}.
+"details"}}, written once, in the exception handlers registered on the NinjaAPI below (the
+routers raise; they never build an error answer). The rate limit is ninja's throttling
+(`core.ratelimit.RateLimitThrottle`, the page forms' counter): its refusal is a 429 in the same
+shape with `Retry-After`.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from peerwheel.accounts.permissions import capabilities_of, role_of
 from peerwheel.accounts.selectors import user_for_token
+from peerwheel.core.errors import GetterError
+from peerwheel.core.ratelimit import RETRY_AFTER_SECONDS, rate_limited_error_of
 from peerwheel.hub.api import router as hub_router
+from peerwheel.hub.errors import GuardrailBlockedError, HubError
 
 
 class BearerToken(HttpBearer):
@@ -51,11 +57,17 @@ api = NinjaAPI(
 
 
 def error_response(
-    request: HttpRequest, status: int, code: str, message: str, details: Any = None
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
+    **extra: Any,
 ) -> HttpResponse:
+    """The one error envelope; `extra` adds top-level keys (a guardrails block's findings)."""
     return api.create_response(
         request,
-        {"error": {"code": code, "message": message, "details": details}},
+        {"error": {"code": code, "message": message, "details": details}, **extra},
         status=status,
     )
 
@@ -106,6 +118,30 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error_response(request, 403, "forbidden", str(exc) or "Not allowed.")
+
+
+@api.exception_handler(GetterError)
+def _getter_error(request: HttpRequest, exc: GetterError) -> HttpResponse:
+    """A getter's NotFoundError (404) or ForbiddenError (403), core.errors."""
+    return error_response(request, exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(HubError)
+def _hub_error(request: HttpRequest, exc: HubError) -> HttpResponse:
+    """The hub's typed errors (404, 410, 403, 422 ...); a guardrails block adds "findings"."""
+    extra = {"findings": exc.findings} if isinstance(exc, GuardrailBlockedError) else {}
+    response = error_response(request, exc.status, exc.code, exc.message, exc.details, **extra)
+    if exc.status == 429:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    """Past the per-user limit (ninja adds `Retry-After` from the throttle's wait)."""
+    refused = rate_limited_error_of(request)
+    message = refused.message if refused is not None else "Too many requests; try again later."
+    return error_response(request, 429, "rate_limited", message)
 
 
 HTTP_ERROR_CODES = {

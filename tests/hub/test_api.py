@@ -214,6 +214,45 @@ def test_posting_is_rate_limited_per_user(
     assert Post.objects.count() == 3
 
 
+def test_a_refused_api_write_says_when_to_retry_in_the_error_shape(
+    api: Callable[[str], Api], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.PEERWHEEL_API_RATE_LIMIT = 1
+    now = time.time()
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now))
+    alice = api("alice")
+    assert alice.call("post", "/posts", WIN)[0] == 201
+
+    refused = alice.client.post(
+        "/api/posts", json.dumps(WIN), content_type="application/json", headers=alice.headers
+    )
+
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    error = refused.json()["error"]
+    assert error["code"] == "rate_limited" and error["details"] is None
+    assert error["message"] == (
+        "You have made 1 changes in the last minute, the most allowed; try again in a minute."
+    )
+    assert Post.objects.count() == 1
+
+
+def test_reads_do_not_spend_the_write_budget(
+    api: Callable[[str], Api], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.PEERWHEEL_API_RATE_LIMIT = 1
+    settings.PEERWHEEL_SCAN_RATE_LIMIT = 1
+    now = time.time()
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now))
+    alice = api("alice")
+
+    reads = [alice.call("get", path)[0] for path in ("/posts", "/feed", "/posts", "/feed")]
+    scan = alice.call("post", "/guardrails/check", {"body": "draft"})[0]
+    write = alice.call("post", "/posts", WIN)[0]
+
+    assert reads == [200] * 4 and scan == 200 and write == 201
+    assert alice.call("post", "/guardrails/check", {"body": "draft"})[0] == 429
+
+
 def test_the_guardrail_check_reports_and_redacts(api: Callable[[str], Api]) -> None:
     key = fake_openai_key()
 
@@ -242,6 +281,88 @@ def test_the_openapi_schema_lists_the_hub_endpoints(client_for: Callable[[str], 
         assert path in schema["paths"], path
     assert set(schema["paths"]["/api/posts/{post_id}"]) == {"get", "patch", "delete"}
     assert client_for("alice").get("/api/docs").status_code == 200
+
+
+POST_KEYS = {
+    "id",
+    "kind",
+    "title",
+    "body",
+    "body_html",
+    "prompt_text",
+    "tool",
+    "task",
+    "minutes_saved",
+    "anonymous",
+    "tags",
+    "question_stage",
+    "author",
+    "mine",
+    "parent",
+    "version",
+    "created",
+    "edited",
+    "answer_count",
+}
+DETAIL_KEYS = POST_KEYS | {"answers", "trials", "reactions", "versions", "adaptations"}
+AUTHOR_KEYS = {"id", "name", "job_title", "team", "department", "role_family"}
+
+
+def test_the_json_keeps_the_shape_integrations_read(api: Callable[[str], Api]) -> None:
+    """The typed outputs answer the JSON the hand-built dicts did: the same keys, times as
+    `isoformat()` wrote them (microseconds and "+00:00" kept), `reuse` only for a curator."""
+    _, created = api("alice").call("post", "/posts", {**WIN, "kind": "prompt"})
+    path = f"/posts/{created['id']}"
+    api("bob").call("post", f"{path}/trials", {"outcome": "worked", "note": "Good"})
+    api("bob").call("post", f"{path}/answers", {"body": "Nice"})
+    api("bob").call("post", f"{path}/reactions", {"emoji": "🎉"})
+    api("alice").call("patch", path, {"title": "Notes, faster"})
+
+    _, listed = api("alice").call("get", "/posts")
+    _, detail = api("alice").call("get", path)
+    _, curated = api("carol").call("get", path)
+    _, deleted = api("alice").call("delete", path)
+
+    post = Post.objects.get()
+    assert set(listed["items"][0]) == POST_KEYS and listed["count"] == 1
+    assert set(detail) == DETAIL_KEYS  # no "reuse" key at all for a member
+    assert set(curated) == DETAIL_KEYS | {"reuse"}
+    assert curated["reuse"] == {"tried": 1, "teams": 1, "adaptations": 0}
+    assert detail["created"] == post.created.isoformat()
+    assert detail["edited"] == post.edited.isoformat() and listed["items"][0]["edited"]
+    assert set(detail["author"]) == AUTHOR_KEYS and detail["parent"] is None
+    assert set(detail["answers"][0]) == {
+        "id", "body", "body_html", "author", "by_asker", "accepted", "created"
+    }  # fmt: skip
+    assert set(detail["trials"][0]) == {
+        "id", "person", "outcome", "minutes_saved", "note", "created", "updated"
+    }  # fmt: skip
+    assert detail["trials"][0]["note"] == "Good" and detail["reactions"] == {"🎉": 1}
+    assert [set(v) for v in detail["versions"]] == [
+        {"version", "title", "body", "prompt_text", "created"}
+    ]
+    assert deleted == {"id": post.pk, "deleted": Post.objects.get().deleted.isoformat()}
+
+
+def test_every_api_answer_is_a_named_schema_in_the_openapi_document(
+    client_for: Callable[[str], Client],
+) -> None:
+    """Typed OpenAPI: each response of each operation (errors included) refers to a component
+    schema by name; none is an anonymous object."""
+    schema = client_for("alice").get("/api/openapi.json").json()
+    components = schema["components"]["schemas"]
+    unnamed = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                body = response.get("content", {}).get("application/json", {}).get("schema", {})
+                name = body.get("$ref", "").removeprefix("#/components/schemas/")
+                if name not in components or components[name].get("type") != "object":
+                    unnamed.append(f"{method.upper()} {path} {status}: {body}")
+    assert unnamed == []
+    assert {"PostOut", "PostDetailOut", "PostListOut", "CheckOut", "ErrorOut"} <= set(components)
+    errors = schema["paths"]["/api/posts"]["post"]["responses"]
+    assert errors["429"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
 
 
 def test_list_endpoints_keep_a_fixed_number_of_queries(

@@ -52,8 +52,9 @@ def _writes_elsewhere(user_pk: int, count: int, now: float) -> None:
         "import django; django.setup(); from types import SimpleNamespace; "
         "from peerwheel.core import ratelimit; from peerwheel.hub import api; "
         f"ratelimit.time = SimpleNamespace(time=lambda: {now!r}); "
-        f"[api._throttle(SimpleNamespace(user=SimpleNamespace(pk={user_pk}))) "
-        f"for _ in range({count})]"
+        f"user = SimpleNamespace(pk={user_pk}, is_authenticated=True); "
+        f"assert all(api.WRITES.allow_request(SimpleNamespace(user=user)) "
+        f"for _ in range({count}))"
     )
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PEERWHEEL", "DATABASE"))}
     subprocess.run(

@@ -9,8 +9,9 @@ a database table, every server process counts into the same one. Buckets:
   typing, so it gets its own, larger budget): `PEERWHEEL_SCAN_RATE_LIMIT` per minute.
 
 Services do not count: imports, the demo and commands write through them without a limit.
-Views and API endpoints call :func:`rate_limit_check` (or wrap a view in
-:func:`rate_limited`) before the write.
+Page views wrap themselves in :func:`rate_limited` (or call :func:`rate_limit_check`) before the
+write; API endpoints name a :class:`RateLimitThrottle` (django-ninja's throttling interface over
+the same counter), so a form and an API call spend one budget.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from ninja.throttling import BaseThrottle
 
 Bucket = Literal["writes", "scans"]
 RETRY_AFTER_SECONDS = 60
@@ -92,3 +94,42 @@ def rate_limited(
         return wrapped
 
     return decorate
+
+
+RATE_LIMITED_ATTRIBUTE = "peerwheel_rate_limited"
+
+
+class RateLimitThrottle(BaseThrottle):
+    """django-ninja's throttle for an API operation, counting into :func:`rate_limit_check`.
+
+    Not ninja's `SimpleRateThrottle`: its history list is read and written back without a lock
+    (two server processes lose each other's counts) and its rate is fixed when the class is
+    built. This one spends the same per-user, per-minute budget as the page forms, in the same
+    cache. A request without a signed-in user is not counted (ninja's authentication, which
+    runs first, has already answered 401). A refused request keeps its `RateLimitedError` on
+    the request (`RATE_LIMITED_ATTRIBUTE`) for the API's 429 handler to word the answer;
+    ninja adds `Retry-After` from :meth:`wait`.
+    """
+
+    def __init__(self, bucket: Bucket = "writes") -> None:
+        self.bucket: Bucket = bucket
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return True
+        try:
+            rate_limit_check(user.pk, self.bucket)
+        except RateLimitedError as exc:
+            setattr(request, RATE_LIMITED_ATTRIBUTE, exc)
+            return False
+        return True
+
+    def wait(self) -> float:
+        return float(RETRY_AFTER_SECONDS)
+
+
+def rate_limited_error_of(request: HttpRequest) -> RateLimitedError | None:
+    """The refusal a :class:`RateLimitThrottle` left on `request`, if any."""
+    found = getattr(request, RATE_LIMITED_ATTRIBUTE, None)
+    return found if isinstance(found, RateLimitedError) else None
