@@ -7,16 +7,15 @@ writes its content through that part's services.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pandas as pd
 from django.db import transaction
 
 from peerwheel.accounts.roles import Role
 from peerwheel.accounts.services import user_create
-from peerwheel.engine.demo_org import DemoOrganisation, DemoOrgConfig, generate_demo_org
+from peerwheel.engine.demo_org import DemoOrgConfig, generate_demo_org
 from peerwheel.hub.demo import hub_demo
-from peerwheel.org.demo import demo_organisation_load
+from peerwheel.org.demo import DemoContext, DemoStep, demo_organisation_load
 from peerwheel.org.models import Person
 from peerwheel.simulate.demo import simulate_demo
 from peerwheel.study.demo import demo_survey_wave
@@ -24,18 +23,6 @@ from peerwheel.usage.demo import usage_demo
 from peerwheel.usage.selectors import segments_all
 
 DEMO_PASSWORD = "peerwheel-demo"  # noqa: S105 - a documented password for the local demo only
-
-
-@dataclass
-class DemoContext:
-    org: DemoOrganisation
-    people: dict[int, Person]
-    seed: int
-    logins: dict[Role, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-
-DemoStep = Callable[[DemoContext], None]
 
 
 def _member_pick(frame: pd.DataFrame, people: dict[int, Person]) -> int:
@@ -72,7 +59,7 @@ def _demo_logins(context: DemoContext) -> None:
             person_employee_id=person.employee_id,
             check_password=False,
         )
-        context.logins[role] = f"{person.display_name}, {person.job_title}"
+        context.logins[role.value] = f"{person.display_name}, {person.job_title}"
 
 
 #: Logins after usage, so the member can be someone with usage of their own to look at.

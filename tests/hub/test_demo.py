@@ -7,12 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from peerwheel.demo import DemoContext
 from peerwheel.engine.demo_org import DemoOrgConfig, generate_demo_org
 from peerwheel.hub.demo import NEVER, WEEKS, demo_adoption_plan, demo_week_zero, hub_demo
 from peerwheel.hub.models import Answer, Post, PostVersion, Trial
 from peerwheel.hub.selectors import hub_first_activity
-from peerwheel.org.demo import demo_organisation_load
+from peerwheel.org.demo import DemoContext, demo_organisation_load
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ from peerwheel.study.models import (
     SurveyWave,
 )
 from peerwheel.study.services import response_submit, wave_close
-from peerwheel.study.usage_link import UsageOutcome
+from peerwheel.usage.selectors import UsageOutcome
 from tests.study.conftest import answers
 
 pytestmark = pytest.mark.django_db

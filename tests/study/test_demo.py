@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from peerwheel.demo import DemoContext
 from peerwheel.engine.demo_org import DemoOrgConfig, generate_demo_org
-from peerwheel.org.demo import demo_organisation_load
+from peerwheel.org.demo import DemoContext, demo_organisation_load
 from peerwheel.org.models import Person
 from peerwheel.study import demo as study_demo
 from peerwheel.study.analysis import wave_frame

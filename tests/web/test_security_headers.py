@@ -46,7 +46,8 @@ def test_no_template_has_inline_script(template: Path) -> None:
 
 def test_figures_are_data_not_script(client_for: Callable[[str], Client]) -> None:
     """A chart is JSON in a data block web/charts.js draws, never a script that runs."""
-    from peerwheel.web.charts import figure_html, headcount_chart
+    from peerwheel.core.charts import figure_html
+    from peerwheel.web.charts import headcount_chart
 
     html = str(figure_html(headcount_chart([("R&D</script><b>", "Site", 6)]), div_id="c"))
 

@@ -9,6 +9,8 @@
 - API tokens are listed and revoked through `token_revoke` (audited); never added, edited or
   deleted here (`peerwheel token` issues them).
 - Audit entries are read-only and cannot be deleted; the author a reveal named is not repeated.
+- People (`org.Person`): `people_admin.PersonAdmin`, registered here, links a login through
+  `person_link_user` (accounts sits above org: org never imports accounts).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 
 from peerwheel.accounts.models import ApiToken, AuditEntry
+from peerwheel.accounts.people_admin import PersonAdmin
 from peerwheel.accounts.permissions import role_of
 from peerwheel.accounts.roles import Role
 from peerwheel.accounts.services import (
@@ -35,6 +38,7 @@ from peerwheel.accounts.services import (
     user_set_active,
 )
 from peerwheel.core.admin_base import ReadOnlyAdmin, StrictAdmin
+from peerwheel.org.models import Person
 
 ROLE_CHOICES = [("", "— no role —")] + [(r.value, r.value.capitalize()) for r in Role]
 #: Audit detail keys never shown in the admin: who an audited reveal named.
@@ -101,8 +105,6 @@ class LoginAddForm(forms.ModelForm):
         fields = ["username", "email"]
 
     def clean_person(self) -> str:
-        from peerwheel.org.models import Person
-
         value = self.cleaned_data["person"].strip()
         if value:
             person = Person.objects.filter(employee_id=value).first()
@@ -121,6 +123,7 @@ class LoginAddForm(forms.ModelForm):
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
+admin.site.register(Person, PersonAdmin)  # the people page links logins, so it is registered here
 
 
 @admin.register(User)

@@ -77,7 +77,7 @@ def user_create(
     Raises ValueError with a readable message on a taken username, an unknown person or a weak
     password; nothing is written then.
     """
-    from peerwheel.org.models import Person  # org depends on accounts, not the other way
+    from peerwheel.org.models import Person
 
     username = username.strip()
     if not username:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -34,10 +33,8 @@ from peerwheel.hub.services import (
     trial_record,
 )
 from peerwheel.hub.validation import REACTIONS
+from peerwheel.org.demo import DemoContext
 from peerwheel.org.models import Person
-
-if TYPE_CHECKING:  # peerwheel.demo imports this module for DEMO_STEPS
-    from peerwheel.demo import DemoContext
 
 WEEKS = 26
 PILOTS = 15

@@ -1,11 +1,31 @@
-"""Write the demo organisation (from the engine) into the database."""
+"""Write the demo organisation (from the engine) into the database, and the `DemoContext` that
+every part's demo step receives (here, below the product apps, so that their `demo.py` modules
+need not import the face's `peerwheel.demo`)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from peerwheel.engine.demo_org import DemoOrganisation
 from peerwheel.org.models import Department, Person, Site, Team, Tie
+
+
+@dataclass
+class DemoContext:
+    """The demo being built: the engine's organisation, node → Person, the seed, the demo
+    logins (role name → who) and notes for the command to print."""
+
+    org: DemoOrganisation
+    people: dict[int, Person]
+    seed: int
+    logins: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+DemoStep = Callable[[DemoContext], None]
 
 
 @transaction.atomic

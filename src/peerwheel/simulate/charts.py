@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from peerwheel.web.charts import PALETTE
+from peerwheel.core.charts import PALETTE
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,12 @@ so the Simulate page tells the story as soon as a lead opens it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.models import User
 
 from peerwheel.engine.scenarios import preset
+from peerwheel.org.demo import DemoContext
 from peerwheel.simulate import selectors
 from peerwheel.simulate.services import simulation_run_create, simulation_run_execute
-
-if TYPE_CHECKING:
-    from peerwheel.demo import DemoContext
 
 DEMO_RUNS, DEMO_WEEKS = 30, 26
 DEMO_COMPARISONS = (

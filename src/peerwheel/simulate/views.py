@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from peerwheel.accounts.permissions import capability_required
 from peerwheel.accounts.roles import Capability
+from peerwheel.core.charts import figure_html
 from peerwheel.core.ratelimit import rate_limited
 from peerwheel.engine.scenarios import PRESETS
 from peerwheel.simulate import selectors
@@ -18,7 +19,6 @@ from peerwheel.simulate.forms import ScenarioForm
 from peerwheel.simulate.jobs import simulation_run_in_background
 from peerwheel.simulate.models import SimulationRun
 from peerwheel.simulate.services import SimulationInputError, simulation_run_create
-from peerwheel.web.charts import figure_html
 
 LEVERS = ("friction", "safety", "mandate_week", "show_and_tell", "failure_week")
 

@@ -2,9 +2,10 @@
 
 This is the only place where in-app responses meet people: each participant's locator is
 recomputed (from the person and the login bound to the participation) to attach their team,
-department and level and, when the usage app can tell, their usage-based outcomes. The frame
-that leaves this module has no person in it, its rows are in locator order (unrelated to who
-answered when), and it is never shown row by row. Reports are made from frames frozen by
+department and level and, where usage data links them, their usage-based outcomes (read through
+the plain selector `usage.selectors.usage_outcomes`). The frame that leaves this module has no
+person in it, its rows are in locator order (unrelated to who answered when), and it is never
+shown row by row. Reports are made from frames frozen by
 `snapshots.py`, never from the live tables of an open wave.
 """
 
@@ -25,7 +26,7 @@ from peerwheel.org.models import Person
 from peerwheel.study.keys import response_locator
 from peerwheel.study.models import Response, SurveyWave
 from peerwheel.study.services import OUTCOMES, instrument_of
-from peerwheel.study.usage_link import usage_outcomes
+from peerwheel.usage.selectors import usage_outcomes
 
 NO_TEAM = "(no team)"
 LEADER, INDIVIDUAL = "Leader", "Individual contributor"

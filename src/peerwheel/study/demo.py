@@ -11,7 +11,7 @@ report finds peer influence mattering and mandates not, as in the research.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ from django.utils import timezone
 from peerwheel.engine.diffusion.peer import PeerParams, run
 from peerwheel.engine.networks import Network, from_edges
 from peerwheel.engine.study import simulate_responses
+from peerwheel.org.demo import DemoContext
 from peerwheel.study.services import (
     instrument_ensure,
     instrument_of,
@@ -30,9 +31,6 @@ from peerwheel.study.services import (
     wave_create,
     wave_open,
 )
-
-if TYPE_CHECKING:  # peerwheel.demo imports this module for DEMO_STEPS
-    from peerwheel.demo import DemoContext
 
 RESPONSE_RATE = 0.65
 # The answers' seed is the demo's seed plus this offset. The simulated mandate effect is zero,

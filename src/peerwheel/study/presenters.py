@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from peerwheel.core.charts import figure_html
 from peerwheel.engine.study import StudyReport, forest_plot_data, forest_plot_figure
 from peerwheel.study.analysis import WaveData
-from peerwheel.web.charts import figure_html
 
 ALPHA_OK = 0.7
 

@@ -18,17 +18,14 @@ from __future__ import annotations
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from peerwheel.engine.demo_org import DemoOrganisation
 from peerwheel.hub.demo import NEVER, WEEKS, demo_adoption_plan, demo_week_zero
+from peerwheel.org.demo import DemoContext
 from peerwheel.usage.services import usage_import
-
-if TYPE_CHECKING:  # peerwheel.demo imports this module for DEMO_STEPS
-    from peerwheel.demo import DemoContext
 
 M365_APPS = ("Teams", "Outlook", "Word", "Copilot_chat_(work)")
 M365_TOOLS = {

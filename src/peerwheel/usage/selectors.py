@@ -9,6 +9,7 @@ this is the same as Viva's own rule.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,6 +39,7 @@ from peerwheel.org.models import Person
 from peerwheel.usage.models import UsageSeries, subject_for
 
 SEGMENT_ORDER: tuple[UsageSegment, ...] = tuple(UsageSegment)
+HEAVY_SEGMENTS = frozenset({UsageSegment.POWER, UsageSegment.HABITUAL})
 EXPORT_FIELDS = ("person_id", "week", "segment_12w", "segment_4w")
 NO_GROUP = "(not set)"
 
@@ -274,3 +276,30 @@ def overview(*, by: str) -> pd.DataFrame:
         categories=categories,
         min_group=settings.PEERWHEEL_MIN_GROUP,
     )
+
+
+@dataclass(frozen=True)
+class UsageOutcome:
+    """A person's usage at their latest week of data, as the study's outcomes: heavy user (the
+    Power or Habitual segment, 12-week rule) and agent user (any agent action in the last
+    4 weeks)."""
+
+    heavy_user: bool
+    agent_user: bool
+
+
+def usage_outcomes(person_ids: Sequence[int]) -> dict[int, UsageOutcome]:
+    """Heavy and agent use of these people at each one's latest week of usage data; a person
+    with no usage series linked is absent (the study then falls back to the self-report)."""
+    wanted = [int(i) for i in person_ids]
+    if not UsageSeries.objects.filter(person__in=wanted).exists():
+        return {}
+    frame = segments_all()
+    frame = frame[frame["person_id"].isin(wanted)]
+    latest = frame.sort_values("week", kind="stable").groupby("person_id").tail(1)
+    return {
+        int(person_id): UsageOutcome(segment in HEAVY_SEGMENTS, bool(agent))
+        for person_id, segment, agent in zip(
+            latest["person_id"], latest["segment"], latest["agent_user"], strict=True
+        )
+    }

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from peerwheel.accounts.permissions import capability_required, has_capability
 from peerwheel.accounts.roles import Capability
+from peerwheel.core.charts import figure_html
 from peerwheel.core.models import Import
 from peerwheel.core.ratelimit import rate_limited
 from peerwheel.engine.segments import UsageSegment
@@ -21,7 +22,6 @@ from peerwheel.usage.charts import latest_mix_chart, segment_share_chart, weekly
 from peerwheel.usage.jobs import import_in_background
 from peerwheel.usage.readers import USAGE_KINDS
 from peerwheel.usage.services import SLACK_EXPORT
-from peerwheel.web.charts import figure_html
 
 PAGE_KINDS = {
     "auto": "Detect from the file",

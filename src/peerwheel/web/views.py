@@ -6,8 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from peerwheel.accounts.permissions import require_capability
+from peerwheel.core.charts import figure_html
 from peerwheel.org.selectors import headcount_by_department_and_site, org_overview
-from peerwheel.web.charts import figure_html, headcount_chart
+from peerwheel.web.charts import headcount_chart
 from peerwheel.web.headcount import suppressed_headcount
 from peerwheel.web.navigation import SECTIONS
 

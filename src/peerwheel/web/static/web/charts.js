@@ -1,5 +1,5 @@
 /* Draws every Plotly figure on the page from its JSON data block (figure_html in
-   peerwheel/web/charts.py): <script type="application/json" data-plotly-figure="DIV_ID">,
+   peerwheel/core/charts.py): <script type="application/json" data-plotly-figure="DIV_ID">,
    which the browser never executes. The Content-Security-Policy allows no inline script, so
    this file is the only code that calls Plotly. Runs on page load and after every htmx swap;
    a figure already drawn into its (same) element is not drawn twice. */
