@@ -1,11 +1,12 @@
 """Running an uploaded import in the background, so the page can show its progress.
 
 The upload is saved under `PEERWHEEL_HOME/imports/` (the folder 0700, the file 0600: readable
-by the server's own user only), an `Import` row is made (the page polls it),
-and a thread runs `services.usage_import` with that row, which writes its progress onto the row as
-it reads. Whatever happens the file is removed when the import ends (or fails to start) and the
-row says how it ended.
-Heavy deployments can call `usage_import` from a task queue instead: it is the same function.
+by the server's own user only), an `Import` row is made (the page polls it), and a task is
+queued (Django's tasks interface, `peerwheel.core.tasks`): the worker runs
+`services.usage_import` with that row, which writes its progress onto the row as it reads.
+Whatever happens the file is removed when the import ends (or fails to start) and the row says
+how it ended; a worker killed mid-import leaves a row that the next worker to start fails
+("interrupted by a restart", `imports_interrupted_fail`).
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ from __future__ import annotations
 import logging
 import os
 import re
-import threading
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection
 from django.utils import timezone
+from django_tasks import task
 
 from peerwheel.core.models import Import
+from peerwheel.core.tasks import INTERRUPTED, stale_task_targets, task_kwargs
 from peerwheel.usage.services import UsageImportError, import_record_start, usage_import
 
 logger = logging.getLogger(__name__)
@@ -59,25 +60,42 @@ def import_in_background(
     try:
         _save_owner_only(upload, path)
         record = import_record_start(kind=kind, file_name=name, actor=actor)
-        worker = threading.Thread(
-            target=_run,
-            kwargs={
-                "record_id": record.pk,
-                "kind": kind,
-                "path": path,
-                "name": name,
-                "actor_id": actor.pk,
-                "channels": channels,
-                "dry_run": dry_run,
-            },
-            name=f"peerwheel-import-{record.pk}",
-            daemon=True,
+        import_task.enqueue(
+            record_id=record.pk,
+            kind=kind,
+            path=str(path),
+            name=name,
+            actor_id=actor.pk,
+            channels=list(channels),
+            dry_run=dry_run,
         )
-        worker.start()
     except BaseException:
         path.unlink(missing_ok=True)  # the import never started: nothing must stay behind
         raise
     return record
+
+
+@task()
+def import_task(
+    *,
+    record_id: int,
+    kind: str,
+    path: str,
+    name: str,
+    actor_id: int,
+    channels: list[str],
+    dry_run: bool,
+) -> None:
+    """The queued import (its arguments are JSON: the queue stores them)."""
+    _run(
+        record_id=record_id,
+        kind=kind,
+        path=Path(path),
+        name=name,
+        actor_id=actor_id,
+        channels=tuple(channels),
+        dry_run=dry_run,
+    )
 
 
 def _run(
@@ -105,20 +123,41 @@ def _run(
         pass  # recorded on the Import row, with every error
     except Exception:
         logger.exception("import %s failed", record_id)
-        Import.objects.filter(pk=record_id).update(
-            status=Import.Status.FAILED,
-            finished=timezone.now(),
-            errors=[
-                {
-                    "file": name,
-                    "line": None,
-                    "column": None,
-                    "message": "the import stopped on an internal error; nothing was written "
-                    "(the server log has the details)",
-                }
-            ],
-            summary={"progress": {"phase": "done", "done": 1, "total": 1}},
+        _fail(
+            record_id,
+            name,
+            "the import stopped on an internal error; nothing was written "
+            "(the server log has the details)",
         )
     finally:
         path.unlink(missing_ok=True)
-        connection.close()
+
+
+def _fail(record_id: int, name: str, message: str) -> None:
+    Import.objects.filter(pk=record_id, status=Import.Status.RUNNING).update(
+        status=Import.Status.FAILED,
+        finished=timezone.now(),
+        errors=[{"file": name, "line": None, "column": None, "message": message}],
+        summary={"progress": {"phase": "done", "done": 1, "total": 1}},
+    )
+
+
+def imports_interrupted_fail() -> int:
+    """Fail every RUNNING import whose queued task died with its worker (a killed process):
+    its page would otherwise poll for ever. Its upload is removed. Returns how many."""
+    running = dict(
+        Import.objects.filter(status=Import.Status.RUNNING).values_list("pk", "file_name")
+    )
+    stale = stale_task_targets(task_path=import_task.module_path, key="record_id", ids=running)
+    for record_id in sorted(stale):
+        _fail(
+            record_id,
+            running[record_id],
+            f"the import was {INTERRUPTED}; nothing was written: upload the file again",
+        )
+    folder = upload_folder()
+    for kwargs in task_kwargs(task_path=import_task.module_path, key="record_id", ids=stale):
+        upload = Path(str(kwargs.get("path", "")))
+        if upload.parent == folder:  # the upload it left behind, and never anything else
+            upload.unlink(missing_ok=True)
+    return len(stale)
