@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from peerwheel.core.errors import ForbiddenError, NotFoundError
+
 
 class HubError(Exception):
     """Base of the hub's errors; the API turns one into the shared error shape."""
@@ -32,14 +34,17 @@ class HubNotAllowedError(HubError):
     code = "not_allowed"
 
 
-class HubForbiddenError(HubError):
-    """The person may not do this to this object (edit someone else's post)."""
+class HubForbiddenError(HubError, ForbiddenError):
+    """The person may not do this to this object (edit someone else's post); a core
+    ForbiddenError, so pages and the API answer it as every getter's 403."""
 
     status = 403
     code = "forbidden"
 
 
-class HubNotFoundError(HubError):
+class HubNotFoundError(HubError, NotFoundError):
+    """A core NotFoundError: pages and the API answer it as every getter's 404."""
+
     status = 404
     code = "not_found"
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,7 +41,8 @@ FORM_FIELDS = ("kind", "title", "body", "prompt_text", "tool", "task", "minutes_
 
 
 def hub_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Sign-in, the hub permission, and HubErrors turned into pages (404, 410, 403)."""
+    """Sign-in, the hub permission, and a deleted post's 410 page (a not-found or forbidden
+    error is the 404 / 403 page through peerwheel.core.errors, like every getter's)."""
 
     @login_required
     @wraps(view)
@@ -49,10 +50,6 @@ def hub_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         try:
             viewer = selectors.hub_viewer(request.user)
             return view(request, viewer, *args, **kwargs)
-        except HubNotFoundError as exc:
-            raise Http404(exc.message) from None
-        except HubForbiddenError as exc:
-            raise PermissionDenied(exc.message) from None
         except HubGoneError as exc:
             return render(request, "hub/gone.html", {"message": exc.message}, status=410)
 
@@ -299,7 +296,7 @@ def post_answer(request: HttpRequest, viewer: Viewer, post_id: int) -> HttpRespo
 @require_POST
 def answer_accept(request: HttpRequest, viewer: Viewer, answer_id: int) -> HttpResponse:
     person = viewer.require_person()
-    answer = selectors.answer_get(answer_id)
+    answer = selectors.answer_for_viewer(answer_id, viewer)
     return _after_write(
         request,
         viewer,

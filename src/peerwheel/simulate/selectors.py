@@ -6,9 +6,13 @@ from datetime import timedelta
 
 import pandas as pd
 import scipy.sparse as sp
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
+from peerwheel.accounts.permissions import has_capability
+from peerwheel.accounts.roles import Capability
+from peerwheel.core.errors import ForbiddenError, NotFoundError
 from peerwheel.engine.networks import Network, org_network
 from peerwheel.org.models import Person, Tie
 from peerwheel.simulate.models import SimulationRun
@@ -97,5 +101,12 @@ def run_history(*, limit: int = 30) -> QuerySet[SimulationRun]:
     return SimulationRun.objects.select_related("created_by")[:limit]
 
 
-def run_get(run_id: int) -> SimulationRun:
-    return SimulationRun.objects.select_related("created_by").get(pk=run_id)
+def run_for_viewer(run_id: int, viewer: User | AnonymousUser) -> SimulationRun:
+    """A simulation run for someone who may run simulations (every such person sees every run,
+    as Past runs lists them): ForbiddenError for anyone else, NotFoundError when there is none."""
+    if not has_capability(viewer, Capability.RUN_SIMULATIONS):
+        raise ForbiddenError(f"This needs the '{Capability.RUN_SIMULATIONS.label}' permission.")
+    run = SimulationRun.objects.select_related("created_by").filter(pk=run_id).first()
+    if run is None:
+        raise NotFoundError(f"There is no simulation run {run_id}.")
+    return run

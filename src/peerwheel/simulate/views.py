@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from peerwheel.accounts.permissions import capability_required
@@ -60,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.RUN_SIMULATIONS)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(SimulationRun.objects.select_related("created_by"), pk=pk)
+    run = selectors.run_for_viewer(pk, request.user)
     return render(request, "simulate/run.html", _context(run))
 
 
@@ -68,7 +68,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The partial the page polls every 500 ms; once finished it shows the result, refreshes
     Past runs (an out-of-band swap) and stops."""
-    run = get_object_or_404(SimulationRun.objects.select_related("created_by"), pk=pk)
+    run = selectors.run_for_viewer(pk, request.user)
     context = _context(run)
     if not run.is_active:  # finished: the Past runs list on the page is refreshed alongside
         context |= {"refresh_history": True, "history": selectors.run_history()}

@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from peerwheel.accounts.permissions import has_capability
+from peerwheel.accounts.roles import Capability
+from peerwheel.core.errors import ForbiddenError, NotFoundError
 from peerwheel.org.models import Person
 from peerwheel.study.keys import response_locator
 from peerwheel.study.models import InstrumentVersion, Participation, Response, SurveyWave
@@ -104,8 +108,15 @@ def wave_summary(wave: SurveyWave) -> WaveSummary:
     return _summary(wave, Response.objects.filter(wave=wave).count())
 
 
-def wave_get(wave_id: int) -> SurveyWave | None:
-    return SurveyWave.objects.select_related("instrument").filter(pk=wave_id).first()
+def wave_for_viewer(wave_id: int, viewer: User | AnonymousUser) -> SurveyWave:
+    """A survey wave for someone who runs the study (its report and actions): ForbiddenError
+    for anyone else, NotFoundError when there is none."""
+    if not has_capability(viewer, Capability.RUN_STUDY):
+        raise ForbiddenError(f"This needs the '{Capability.RUN_STUDY.label}' permission.")
+    wave = SurveyWave.objects.select_related("instrument").filter(pk=wave_id).first()
+    if wave is None:
+        raise NotFoundError(f"There is no survey wave {wave_id}.")
+    return wave
 
 
 def instrument_versions() -> list[InstrumentVersion]:

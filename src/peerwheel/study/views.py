@@ -131,9 +131,7 @@ def wave_create(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.RUN_STUDY)
 @rate_limited()
 def wave_action(request: HttpRequest, wave_id: int, action: str) -> HttpResponse:
-    wave = selectors.wave_get(wave_id)
-    if wave is None:
-        raise Http404("No such wave")
+    wave = selectors.wave_for_viewer(wave_id, request.user)
     try:
         if action == "open":
             services.wave_open(wave=wave, actor=request.user)
@@ -184,9 +182,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest, wave_id: int) -> HttpResponse:
     """The wave's report: from its published snapshot only (see `snapshots.py`); an open wave
     without one shows only its response count. The htmx partial follows the same rule."""
-    wave = selectors.wave_get(wave_id)
-    if wave is None:
-        raise Http404("No such wave")
+    wave = selectors.wave_for_viewer(wave_id, request.user)
     summary = selectors.wave_summary(wave)
     context: dict[str, Any] = {"wave": wave, "summary": summary}
     snapshot = None if summary.hidden else published_snapshot(wave)

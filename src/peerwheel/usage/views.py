@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from peerwheel.accounts.permissions import capability_required, has_capability
@@ -93,7 +93,7 @@ def _progress(record: Import) -> dict[str, Any]:
 @capability_required(Capability.IMPORT_DATA)
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress partial the page polls every 500 ms; once finished it stops asking."""
-    record = get_object_or_404(Import.objects.select_related("by"), pk=pk)
+    record = selectors.import_for_viewer(pk, request.user)
     return render(
         request,
         "usage/partials/import_progress.html",
@@ -103,7 +103,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.IMPORT_DATA)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(Import.objects.select_related("by"), pk=pk)
+    record = selectors.import_for_viewer(pk, request.user)
     return render(
         request, "usage/import_detail.html", {"record": record, "progress": _progress(record)}
     )
