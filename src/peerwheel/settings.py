@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "peerwheel.web.middleware.PersonalPagesNotStoredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A getter's NotFoundError / ForbiddenError is the 404 / 403 page (the one mapping).
+    "peerwheel.core.errors.GetterErrorMiddleware",
     # Last: turns a sign-in refused by the lockout into the "try again in N minutes" page.
     "axes.middleware.AxesMiddleware",
 ]
