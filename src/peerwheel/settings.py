@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # its templates: /api/docs then uses the Swagger UI copy in the package, not a CDN
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # the task queue's table; `peerwheel worker` runs what is queued
     "peerwheel.core",
     "peerwheel.accounts",
     "peerwheel.org",
@@ -327,6 +329,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("PEERWHEEL_MAX_REQUEST_BYTES", 1024 * 1024,
 CACHES = envcache("PEERWHEEL_CACHE_URL")  # rate limits and report caches: shared or per process
 PEERWHEEL_IMPORT_MAX_BYTES = envint("PEERWHEEL_IMPORT_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 PEERWHEEL_FEED_HALF_LIFE_DAYS = envfloat("PEERWHEEL_FEED_HALF_LIFE_DAYS", 7.0, minimum=0.1)
+# Background jobs (an uploaded import, a simulation) through Django's tasks interface: "database"
+# queues them in the database for the worker (`peerwheel worker`, which `peerwheel serve` starts
+# beside the web server); "immediate" runs them inside the request that starts them (the tests,
+# and a one-process install). pytest sets PYTEST_VERSION, so the tests need no worker.
+PEERWHEEL_TASKS = envchoice(
+    "PEERWHEEL_TASKS",
+    "immediate" if os.environ.get("PYTEST_VERSION") else "database",
+    ("database", "immediate"),
+)
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if PEERWHEEL_TASKS == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+    }
+}
 # Simulations one login may have queued or running at once (simulate.services).
 PEERWHEEL_MAX_RUNNING_SIMULATIONS = envint("PEERWHEEL_MAX_RUNNING_SIMULATIONS", 2, minimum=1)
 # Email: the notice to a person whose login link changed (accounts.services.person_link_user).
