@@ -19,9 +19,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("export", "Export data: people, posts or usage segments (CSV or JSON)"),
     ("study", "The peer-influence study: 'study analyze PATH' reports effects per SD"),
     ("simulate", "Simulate a rollout; 'simulate compare' sets strategies side by side"),
+    ("rebuild-counters", "Recompute the hub's post counters from their rows"),
     ("check", "Check the installation (add --deploy for production settings)"),
 )
-ALIASES = {"import": "importdata", "export": "exportdata"}
+ALIASES = {"import": "importdata", "export": "exportdata", "rebuild-counters": "rebuild_counters"}
 
 
 def usage() -> str:

@@ -7,7 +7,7 @@ classes; when one is raised nothing has been written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -403,9 +403,11 @@ def anonymous_reveal(*, post: Post, actor: User | AnonymousUser, reason: str) ->
     return post.author
 
 
-def hub_counters_rebuild() -> int:
-    """Recompute every post's denormalised counters from the rows; returns posts changed."""
-    changed = 0
+def hub_counters_rebuild(*, on_progress: Callable[[int, int], None] | None = None) -> int:
+    """Recompute every post's denormalised counters from the rows; returns posts changed.
+
+    Only the posts whose counters are wrong are written, in one transaction;
+    `on_progress(done, total)` follows them (`peerwheel rebuild-counters`)."""
     rows = Post.objects.annotate(
         n_tried=Count("trials__person", distinct=True),
         n_teams=Count("trials__person__team", distinct=True),
@@ -418,12 +420,14 @@ def hub_counters_rebuild() -> int:
         | ~Q(adaptation_count=F("n_adaptations"))
     )
     with transaction.atomic():
-        for post in rows:
+        stale = list(rows)
+        for done, post in enumerate(stale, start=1):
             Post.objects.filter(pk=post.pk).update(
                 tried_count=post.n_tried,
                 teams_reached=post.n_teams,
                 answer_count=post.n_answers,
                 adaptation_count=post.n_adaptations,
             )
-            changed += 1
-    return changed
+            if on_progress is not None:
+                on_progress(done, len(stale))
+    return len(stale)
