@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -56,8 +57,29 @@ class ApiToken(models.Model):
         return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
+AUDIT_KEPT = (
+    "Audit entries are never deleted: the log is the record of who did what. (A deleted "
+    "login keeps its entries, with the actor cleared.)"
+)
+
+
+class AuditDeleteRefusedError(RuntimeError):
+    """Something tried to delete audit entries; nothing was deleted."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def delete(self) -> NoReturn:
+        raise AuditDeleteRefusedError(AUDIT_KEPT)
+
+    delete.queryset_only = True  # type: ignore[attr-defined]  # as Django's: not on the manager
+
+
 class AuditEntry(models.Model):
-    """Who did a sensitive thing, to what, and when (reveals, role changes, imports)."""
+    """Who did a sensitive thing, to what, and when (reveals, role changes, imports).
+
+    Rows are only ever added: `delete()` on a row or a queryset raises AuditDeleteRefusedError
+    (the admin offers no delete either). Deleting a login clears `actor` (SET_NULL, an update).
+    """
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -67,9 +89,14 @@ class AuditEntry(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created"]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+    def delete(self, using: Any = None, keep_parents: bool = False) -> NoReturn:
+        raise AuditDeleteRefusedError(AUDIT_KEPT)
