@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from peerwheel.engine.demo_org import DemoOrgConfig, generate_demo_org
+from peerwheel.hub.services import post_publish
 from peerwheel.org.demo import DemoContext, demo_organisation_load
 from peerwheel.org.models import Person
 from peerwheel.study import demo as study_demo
@@ -13,6 +16,7 @@ from peerwheel.study.analysis import wave_frame
 from peerwheel.study.keys import response_locator
 from peerwheel.study.models import Participation, PendingAnswers, Response, SurveyWave
 from peerwheel.study.snapshots import published_snapshot, snapshot_report
+from peerwheel.usage.services import usage_import
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +87,37 @@ def test_peer_exposure_uses_visible_activity_from_the_database_when_there_is_som
     adjacency = network.adjacency.toarray()
     expected = (adjacency * visible[:, None]).sum(axis=0) / adjacency.sum(axis=0)
     np.testing.assert_allclose(exposure, expected)
+
+
+def test_visible_ai_users_are_the_named_hub_authors_read_through_the_hub_selectors() -> None:
+    context = _organisation(60)
+    named, hidden = list(range(10)), list(range(10, 20))
+    for node in named + hidden:
+        post_publish(
+            author=context.people[node],
+            kind="win",
+            title=f"A win {node}",
+            body="It saved an hour.",
+            anonymous=node in hidden,
+        )
+
+    visible = study_demo._visible_from_database(context)
+
+    assert visible is not None
+    assert np.flatnonzero(visible).tolist() == named  # an anonymous author is never visible
+
+
+def test_without_hub_posts_visible_ai_users_are_the_people_with_usage(tmp_path: Path) -> None:
+    context = _organisation(60)
+    users = list(range(5, 17))
+    lines = ["email,week,tool,actions,agent_actions"]
+    lines += [f"{context.people[node].email},2025-01-06,ChatGPT Enterprise,3,0" for node in users]
+    lines.append("nobody@example.com,2025-01-06,ChatGPT Enterprise,3,0")  # unmatched: no node
+    path = tmp_path / "usage.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    usage_import("usage-csv", path)
+
+    visible = study_demo._visible_from_database(context)
+
+    assert visible is not None
+    assert np.flatnonzero(visible).tolist() == users

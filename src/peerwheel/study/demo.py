@@ -11,17 +11,15 @@ report finds peer influence mattering and mandates not, as in the research.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.apps import apps
-from django.core.exceptions import FieldError
 from django.utils import timezone
 
 from peerwheel.engine.diffusion.peer import PeerParams, run
 from peerwheel.engine.networks import Network, from_edges
 from peerwheel.engine.study import simulate_responses
+from peerwheel.hub.selectors import public_author_ids
 from peerwheel.org.demo import DemoContext
 from peerwheel.study.services import (
     instrument_ensure,
@@ -31,6 +29,7 @@ from peerwheel.study.services import (
     wave_create,
     wave_open,
 )
+from peerwheel.usage.selectors import people_with_usage
 
 RESPONSE_RATE = 0.65
 # The answers' seed is the demo's seed plus this offset. The simulated mandate effect is zero,
@@ -57,19 +56,7 @@ def demo_network(context: DemoContext) -> Network:
 def _visible_from_database(context: DemoContext) -> npt.NDArray[np.bool_] | None:
     """Visible AI users by node, from hub posts or usage records written by earlier steps."""
     node_of = {person.pk: node for node, person in context.people.items()}
-    queries: tuple[tuple[str, str, dict[str, Any], str], ...] = (
-        ("hub", "Post", {"anonymous": False}, "author_id"),
-        ("usage", "UsageSeries", {}, "person_id"),
-    )
-    for app, model, filters, column in queries:
-        if not apps.is_installed(f"peerwheel.{app}"):
-            continue
-        try:
-            ids = set(
-                apps.get_model(app, model).objects.filter(**filters).values_list(column, flat=True)
-            )
-        except (LookupError, FieldError):
-            continue
+    for ids in (public_author_ids(), people_with_usage()):
         nodes = [node_of[i] for i in ids if i in node_of]
         if len(nodes) >= 10:
             visible = np.zeros(context.org.size, dtype=bool)
