@@ -117,10 +117,15 @@ def post_get(post_id: int) -> Post:
     return post
 
 
-def answer_get(answer_id: int) -> Answer:
+def answer_for_viewer(answer_id: int, viewer: Viewer) -> Answer:
+    """An answer for a write by this viewer (accepting it; the service checks that the viewer
+    asked): 404 missing, 410 when its post was deleted. A viewer exists only for someone who
+    may use the hub (`hub_viewer`), so that is the forbidden case."""
     answer = Answer.objects.select_related("post").filter(pk=answer_id).first()
     if answer is None:
         raise HubNotFoundError(f"There is no answer {answer_id}.")
+    if answer.post.deleted is not None:
+        raise HubGoneError("This post was deleted by its author or a moderator.")
     return answer
 
 

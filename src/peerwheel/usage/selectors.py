@@ -21,8 +21,11 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 from django.db.models import Max
-from django.http import Http404
 
+from peerwheel.accounts.permissions import has_capability
+from peerwheel.accounts.roles import Capability
+from peerwheel.core.errors import ForbiddenError, NotFoundError
+from peerwheel.core.models import Import
 from peerwheel.engine.privacy import suppress_counts
 from peerwheel.engine.segments import (
     FOUR_WEEKS,
@@ -220,12 +223,23 @@ class PersonUsage:
 
 
 def person_usage_for_viewer(person_id: int, viewer: User | AnonymousUser) -> PersonUsage:
-    """A person's usage, for that person only: anyone else (admins too) gets 404, so the page
-    does not even confirm that someone has usage."""
+    """A person's usage, for that person only: anyone else (admins too) gets NotFoundError, not
+    ForbiddenError, so the page does not even confirm that someone has usage."""
     own = getattr(viewer, "person", None) if viewer.is_authenticated else None
     if own is None or own.pk != person_id:
-        raise Http404("No such page")
+        raise NotFoundError("No such page")
     return _person_usage(own)
+
+
+def import_for_viewer(import_id: int, viewer: User | AnonymousUser) -> Import:
+    """An import's record (the Imports pages) for someone who may import data: ForbiddenError
+    for anyone else, NotFoundError when there is none."""
+    if not has_capability(viewer, Capability.IMPORT_DATA):
+        raise ForbiddenError(f"This needs the '{Capability.IMPORT_DATA.label}' permission.")
+    record = Import.objects.select_related("by").filter(pk=import_id).first()
+    if record is None:
+        raise NotFoundError(f"There is no import {import_id}.")
+    return record
 
 
 def _person_usage(person: Person) -> PersonUsage:
