@@ -12,7 +12,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,7 +35,7 @@ print(record.pk)
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Iterator[dict[str, str]]:
+def home(tmp_path: Path) -> dict[str, str]:
     """A fresh home with its own SQLite database, migrated; the environment to run it."""
     env = {key: value for key, value in os.environ.items() if key != "PYTEST_VERSION"}
     env.update(
@@ -46,7 +45,7 @@ def home(tmp_path: Path) -> Iterator[dict[str, str]]:
         DJANGO_SETTINGS_MODULE="peerwheel.settings",
     )
     subprocess.run([_peerwheel(), "migrate", "-v0"], env=env, check=True, timeout=300)
-    yield env
+    return env
 
 
 def _peerwheel() -> str:
