@@ -11,7 +11,8 @@ import sys
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("demo", "Build the demo organisation into a fresh database and serve it"),
-    ("serve", "Serve Peerwheel over HTTP (development server; use a WSGI server in production)"),
+    ("serve", "Serve Peerwheel over HTTP (gunicorn, with the background-job worker beside it)"),
+    ("worker", "Run the background jobs (imports, simulations); production runs it apart"),
     ("migrate", "Create or update the database tables"),
     ("adduser", "Create a login with a role: member, champion, lead, analyst or admin"),
     ("token", "Print a new API token for a user (only its hash is stored)"),
