@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 
@@ -59,7 +60,7 @@ def test_separators_quotes_and_line_breaks_stay_inside_their_cell() -> None:
 
 
 def test_an_unknown_format_is_an_error_naming_the_choices() -> None:
-    with pytest.raises(ValueError, match="'xlsx' is unknown; use csv or json"):
+    with pytest.raises(ValueError, match="'xlsx' is unknown; use csv, json, parquet"):
         write_rows(io.StringIO(), "xlsx", ["a"], [])
 
 
@@ -134,3 +135,24 @@ def test_export_segments_neutralises_an_imported_formula_id(
     call_command("exportdata", "segments")
     ids = {r["person_id"] for r in _csv(capsys.readouterr().out)}
     assert ids == {"alice@example.com", "'@SUM(1+1)*cmd|' /C calc'!A0"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["people", "posts", "segments", "usage"])
+def test_every_kind_exports_the_same_rows_as_parquet(
+    kind: str, org: dict[str, Person], tmp_path: Path
+) -> None:
+    post_publish(author=org["alice"], kind="tip", title="=1+1", body="Daily.", tool="Copilot")
+    path = tmp_path / "usage.csv"
+    path.write_text("email,week,tool,actions\nalice@example.com,2025-01-06,Copilot,4\n", "utf-8")
+    usage_import("usage-csv", path)
+    as_csv, as_parquet = tmp_path / f"{kind}.csv", tmp_path / f"{kind}.parquet"
+
+    call_command("exportdata", kind, "--out", str(as_csv))
+    call_command("exportdata", kind, "--format", "parquet", "--out", str(as_parquet))
+
+    rows = _csv(as_csv.read_text("utf-8"))
+    table = pq.read_table(as_parquet)
+    assert rows and table.num_rows == len(rows)
+    assert table.schema.names == list(rows[0])
+    assert not as_parquet.with_name(f"{kind}.parquet.partial").exists()

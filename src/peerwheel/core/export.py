@@ -1,4 +1,4 @@
-"""The one export writer: every `peerwheel export KIND` writes its CSV or JSON through here.
+"""The one export writer: every `peerwheel export KIND` writes its CSV, JSON or Parquet here.
 
 CSV cells are neutralised against formula injection (OWASP, "CSV Injection"): a text cell
 that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (or the full-width
@@ -8,7 +8,10 @@ the separator, a quote or a line break, and doubles embedded quotes.
 
 Only text is neutralised: a real number (``-3`` minutes, an id) is written as the number it is,
 so numeric columns stay numeric; a *string* ``"-3"`` is text and gets its quote. JSON is written
-as it is: it is data for programs, which do not evaluate formulas.
+as it is: it is data for programs, which do not evaluate formulas. So is Parquet (pyarrow): typed
+columns for pandas, polars and BI tools, none of which runs a cell as a formula. Parquet is
+binary: it goes to the byte stream under the text one (a file opened by the command, or standard
+output redirected to a file), never to a terminal.
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal, TextIO
+from typing import Any, BinaryIO, Literal, TextIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-ExportFormat = Literal["csv", "json"]
+ExportFormat = Literal["csv", "json", "parquet"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "parquet")
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _FORMULA_PATTERN = "^[" + "".join(FORMULA_STARTS).replace("-", r"\-") + "]"
@@ -58,13 +64,57 @@ def write_rows(
     fieldnames: Sequence[str],
     rows: Iterable[Mapping[str, Any]],
 ) -> None:
-    """Rows as CSV (neutralised) or JSON; an unknown format is an error naming the choices."""
+    """Rows as CSV (neutralised), JSON or Parquet; an unknown format is an error naming the
+    choices."""
     if file_format == "json":
         write_json_rows(target, rows)
     elif file_format == "csv":
         write_csv_rows(target, fieldnames, rows)
+    elif file_format == "parquet":
+        frame = pd.DataFrame.from_records(list(rows), columns=list(fieldnames))
+        write_parquet(target, frame, fieldnames)
     else:
-        raise ValueError(f"export format {file_format!r} is unknown; use csv or json")
+        raise ValueError(_unknown(file_format))
+
+
+class ExportTargetError(ValueError):
+    """The stream cannot take this format (Parquet to a terminal); nothing was written."""
+
+
+def _unknown(file_format: str) -> str:
+    return f"export format {file_format!r} is unknown; use {', '.join(EXPORT_FORMATS)}"
+
+
+def binary_stream(target: TextIO) -> BinaryIO:
+    """The byte stream under a text stream, for a binary format (text written so far flushed).
+
+    A terminal, or a text stream with no bytes under it, is refused with an ExportTargetError
+    saying where to write instead.
+    """
+    if target.isatty():
+        raise ExportTargetError("parquet is binary: write it to a file (--out FILE, or > FILE)")
+    binary = getattr(target, "buffer", None)
+    if binary is None:
+        raise ExportTargetError("parquet is binary: it needs a file, not a text stream")
+    target.flush()
+    return binary  # TextIOWrapper.buffer: the file's bytes
+
+
+def write_parquet(
+    target: TextIO,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    date_columns: Sequence[str] = (),
+) -> None:
+    """The frame's `columns` as one Parquet table (`date_columns` as dates, not timestamps)."""
+    binary = binary_stream(target)
+    table = pa.Table.from_pandas(frame[list(columns)], preserve_index=False)
+    for name in date_columns:
+        position = table.schema.get_field_index(name)
+        table = table.set_column(position, name, table.column(name).cast(pa.date32()))
+    pq.write_table(table, binary)
+    binary.flush()
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -88,13 +138,43 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**changed) if changed else frame
 
 
+def _iso_dates(frame: pd.DataFrame, date_columns: Sequence[str]) -> pd.DataFrame:
+    """`date_columns` (datetime64) as ISO dates ("2025-03-03"), for the text formats."""
+    if not date_columns:
+        return frame
+    return frame.assign(
+        **{
+            name: pd.Series(
+                np.datetime_as_string(frame[name].to_numpy().astype("datetime64[D]")),
+                index=frame.index,
+                dtype=object,
+            )
+            for name in date_columns
+        }
+    )
+
+
 def write_frame(
-    target: TextIO, file_format: str, frame: pd.DataFrame, columns: Sequence[str]
+    target: TextIO,
+    file_format: str,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    date_columns: Sequence[str] = (),
 ) -> None:
-    """A data frame as CSV (neutralised, `columns` in order) or JSON records."""
+    """A data frame as CSV (neutralised, `columns` in order), JSON records or Parquet.
+
+    `date_columns` hold datetime64 days: ISO dates in CSV and JSON, Parquet's date type there.
+    Missing values are empty CSV cells, JSON nulls and Parquet nulls.
+    """
+    if file_format == "parquet":
+        write_parquet(target, frame, columns, date_columns=date_columns)
+        return
+    text = _iso_dates(frame[list(columns)], date_columns)
     if file_format == "json":
-        write_json_rows(target, frame.to_dict("records"))
+        records = text.astype(object).where(text.notna(), None).to_dict("records")
+        write_json_rows(target, records)
     elif file_format == "csv":
-        neutralise_frame(frame[list(columns)]).to_csv(target, index=False, lineterminator="\n")
+        neutralise_frame(text).to_csv(target, index=False, lineterminator="\n")
     else:
-        raise ValueError(f"export format {file_format!r} is unknown; use csv or json")
+        raise ValueError(_unknown(file_format))

@@ -99,6 +99,49 @@ def usage_records(*, person_id: int | None = None) -> pd.DataFrame:
     )
 
 
+USAGE_EXPORT_FIELDS = (
+    "employee_id",
+    "unmatched_id",
+    "week",
+    "tool",
+    "actions",
+    "agent_actions",
+    "active_days",
+    "import_id",
+)
+
+
+def usage_export_frame() -> pd.DataFrame:
+    """Every weekly usage record, one row per person, week and tool, for `peerwheel export
+    usage`: employee_id (the matched person's), unmatched_id (the id the import used, only on a
+    row no person matched: a matched person's external id, often an email, is not repeated),
+    week (datetime64, the Monday), tool, actions, agent_actions, active_days (nullable) and
+    import_id (the import that last wrote the series). Ordered by person, tool and week."""
+    records = usage_records()
+    matched = records["person_id"].notna().to_numpy(dtype=bool)
+    people = records["person_id"].fillna(0).to_numpy(dtype=np.int64)
+    known = pd.Series(dict(Person.objects.values_list("pk", "employee_id")), dtype=object)
+    employee = known.reindex(people).to_numpy(dtype=object).copy()
+    employee[~matched] = None
+    unmatched = records["external_id"].to_numpy(dtype=object).copy()
+    unmatched[matched] = None
+    frame = pd.DataFrame(
+        {
+            "employee_id": employee,
+            "unmatched_id": unmatched,
+            "week": records["week"],
+            "tool": records["tool"],
+            "actions": records["actions"],
+            "agent_actions": records["agent_actions"],
+            "active_days": records["active_days"],
+            "import_id": records["source_id"],
+        },
+        columns=list(USAGE_EXPORT_FIELDS),
+    )
+    order = ["employee_id", "unmatched_id", "tool", "week"]
+    return frame.sort_values(order, kind="stable", na_position="last", ignore_index=True)
+
+
 def usage_frame(*, person_id: int | None = None, with_tool: bool = False) -> pd.DataFrame:
     """Every usage record (or one person's) for segmenting: columns subject (an integer: the
     person id, or minus a number per unmatched external id), person_id (NaN when unmatched),

@@ -8,25 +8,27 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from peerwheel.core.commands import PeerwheelCommand
+from peerwheel.core.export import EXPORT_FORMATS
 from peerwheel.hub.cli import export_posts
 from peerwheel.org.cli import export_people
-from peerwheel.usage.cli import export_segments
+from peerwheel.usage.cli import export_segments, export_usage
 
 # kind → the function that writes it to a text stream. Each part of the product adds its own.
 KINDS: dict[str, Callable[..., None]] = {
     "people": export_people,
     "posts": export_posts,
     "segments": export_segments,
+    "usage": export_usage,
 }
 
 
 class Command(PeerwheelCommand):
-    help = "Export data as CSV or JSON. Kinds: " + ", ".join(KINDS)
+    help = "Export data as CSV, JSON or Parquet. Kinds: " + ", ".join(KINDS)
     public_name = "export"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(KINDS))
-        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument("--format", choices=list(EXPORT_FORMATS), default="csv")
         parser.add_argument("--out", help="write here instead of standard output")
 
     def handle(self, *args: Any, **options: Any) -> None:
