@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from peerwheel.core.imports import ImportFailed
 from peerwheel.core.models import Import
-from peerwheel.engine.tabular import TabularError
 from peerwheel.org.models import Person
-from peerwheel.org.services import PeopleImportError, people_import
+from peerwheel.org.services import people_import
 
 pytestmark = pytest.mark.django_db
 
@@ -83,19 +83,20 @@ def test_map_reads_any_column_as_a_field(tmp_path: Path) -> None:
 
 
 def test_missing_required_column_names_it_and_the_accepted_names(tmp_path: Path) -> None:
-    with pytest.raises(TabularError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         people_import(write(tmp_path, "bad.csv", "Name,Email\nAda,ada@example.com\n"))
 
-    message = str(caught.value)
-    assert "missing required column 'employee_id'" in message
-    assert "'PersonId'" in message and "'Employee #'" in message
-    assert caught.value.line == 1
+    [error] = caught.value.report.errors
+    assert "missing required column 'employee_id'" in str(error)
+    assert "'PersonId'" in str(error) and "'Employee #'" in str(error)
+    assert error.line == 1
     assert not Person.objects.exists()
+    assert Import.objects.get().status == Import.Status.FAILED
 
 
 def test_a_bad_row_names_its_line_and_nothing_is_written(tmp_path: Path) -> None:
     text = "EmployeeId,Email\nE1,good@example.com\nE2,not-an-email\n,missing@example.com\n"
-    with pytest.raises(PeopleImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         people_import(write(tmp_path, "bad.csv", text))
 
     errors = caught.value.report.errors
@@ -118,7 +119,7 @@ def test_skip_invalid_writes_the_good_rows_and_reports_the_rest(tmp_path: Path) 
 
 
 def test_self_management_is_rejected(tmp_path: Path) -> None:
-    with pytest.raises(PeopleImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         people_import(write(tmp_path, "self.csv", "PersonId,ManagerId\nx,x\n"))
 
     assert caught.value.report.errors[0].message == "a person cannot be their own manager"
@@ -126,7 +127,7 @@ def test_self_management_is_rejected(tmp_path: Path) -> None:
 
 def test_manager_cycles_are_rejected_with_the_chain(tmp_path: Path) -> None:
     text = "PersonId,ManagerId\na,c\nb,a\nc,b\nd,\n"
-    with pytest.raises(PeopleImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         people_import(write(tmp_path, "cycle.csv", text))
 
     (error,) = caught.value.report.errors
@@ -137,21 +138,21 @@ def test_manager_cycles_are_rejected_with_the_chain(tmp_path: Path) -> None:
 
 def test_cycle_through_people_already_imported_is_rejected(tmp_path: Path) -> None:
     people_import(write(tmp_path, "first.csv", "PersonId,ManagerId\nboss,\nworker,boss\n"))
-    with pytest.raises(PeopleImportError):
+    with pytest.raises(ImportFailed):
         people_import(write(tmp_path, "second.csv", "PersonId,ManagerId\nboss,worker\n"))
 
     assert Person.objects.get(employee_id="boss").manager is None
 
 
 def test_unknown_manager_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(PeopleImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         people_import(write(tmp_path, "m.csv", "PersonId,ManagerId\na,ghost\n"))
 
     assert "'ghost' is neither in this file nor already imported" in str(caught.value)
 
 
 def test_duplicate_ids_in_one_file_name_the_first_line(tmp_path: Path) -> None:
-    with pytest.raises(PeopleImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         people_import(write(tmp_path, "d.csv", "PersonId\na\nb\na\n"))
 
     assert "first on line 2" in caught.value.report.errors[0].message
@@ -238,16 +239,17 @@ def test_scim_users_with_enterprise_extension(tmp_path: Path) -> None:
 
 
 def test_truncated_scim_json_names_the_line(tmp_path: Path) -> None:
-    with pytest.raises(TabularError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         people_import(write(tmp_path, "users.json", '{"Resources": [\n{"userName": "a"'))
 
-    assert "not valid JSON" in str(caught.value)
-    assert caught.value.line == 2
+    [error] = caught.value.report.errors
+    assert "not valid JSON" in str(error)
+    assert error.line == 2
 
 
 def test_scim_user_without_employee_number_is_named(tmp_path: Path) -> None:
     document = {"Resources": [{"userName": "a@example.com"}]}
-    with pytest.raises(PeopleImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         people_import(write(tmp_path, "u.json", json.dumps(document)))
 
     assert "Resources[0]" in caught.value.report.errors[0].column
@@ -261,7 +263,7 @@ def test_upload_stream_is_accepted(db: None) -> None:
 
 
 def test_a_file_that_is_not_utf8_says_so(tmp_path: Path) -> None:
-    with pytest.raises(TabularError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         people_import(write(tmp_path, "latin.csv", "PersonId,Name\n1,Zoë\n", encoding="utf-16"))
 
     assert "UTF-8" in str(caught.value)

@@ -17,7 +17,6 @@ from django.contrib.auth.models import User
 from django.db import models
 from django.test import Client, override_settings
 
-from peerwheel.core.management.commands.exportdata import KINDS as EXPORT_KINDS
 from peerwheel.org.models import Person
 from peerwheel.study import analysis
 from peerwheel.study.keys import response_locator
@@ -30,6 +29,7 @@ from peerwheel.study.models import (
 )
 from peerwheel.study.services import response_submit, wave_close
 from peerwheel.usage.selectors import UsageOutcome
+from peerwheel.web.management.commands.exportdata import EXPORT_KINDS
 from tests.study.conftest import answers
 
 pytestmark = pytest.mark.django_db

@@ -50,7 +50,7 @@ def test_a_member_answers_with_the_keyboard_and_an_analyst_reads_the_forest_plot
 
     page.click("text=Sign out")
     sign_in(page, url, "dan")
-    page.goto(f"{url}/study/waves/{imported.wave_id}/")
+    page.goto(f"{url}/study/waves/{imported.data['wave']}/")
     page.wait_for_selector("#study-forest .main-svg")
     assert page.locator("#study-forest .scatterlayer .point").count() >= 10
     page.screenshot(path=str(ARTIFACTS / "study-report.png"), full_page=True)

@@ -41,7 +41,8 @@ def test_import_survey_writes_every_row_into_one_closed_wave(
     call_command("importdata", "survey", str(write_csv(frame)), stdout=out)
 
     wave = SurveyWave.objects.get()
-    assert "read 200 responses; wrote 200 into survey wave" in out.getvalue()
+    assert "(survey): read 200 rows; created 200," in out.getvalue()
+    assert f"survey wave {wave.pk}" in out.getvalue()
     assert (wave.source, wave.status) == (SurveyWave.Source.IMPORT, SurveyWave.Status.CLOSED)
     assert Response.objects.filter(wave=wave).count() == 200
     row = Response.objects.get(wave=wave, line=6)
@@ -99,7 +100,7 @@ def test_a_bad_survey_file_names_column_and_rows_writes_nothing_and_exits_2(
 
     message = str(caught.value)
     assert caught.value.returncode == 2
-    assert message.startswith(f"{case}.csv: ")
+    assert message.startswith(f"{case}.csv (survey): ")
     assert "nothing was written" in message
     for phrase in phrases:
         assert phrase in message, (phrase, message)
@@ -108,7 +109,9 @@ def test_a_bad_survey_file_names_column_and_rows_writes_nothing_and_exits_2(
     assert SurveyWave.objects.count() == 0 and Response.objects.count() == 0
     record = Import.objects.get()
     assert record.status == Import.Status.FAILED and record.kind == "survey"
-    assert record.errors and all("message" in e and "rows" in e for e in record.errors)
+    assert record.errors and all(
+        {"file", "line", "column", "message"} <= set(e) for e in record.errors
+    )
 
 
 @pytest.mark.django_db

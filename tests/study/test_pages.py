@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def _import(frame: pd.DataFrame, name: str = "spring.csv") -> SurveyWave:
     report = survey_import(io.BytesIO(frame.to_csv(index=False).encode()), file_name=name)
-    return SurveyWave.objects.get(pk=report.wave_id)
+    return SurveyWave.objects.get(pk=report.data["wave"])
 
 
 def test_members_and_outsiders_get_403_on_every_analyst_page(

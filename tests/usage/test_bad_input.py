@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from peerwheel.core.imports import ImportFailed
 from peerwheel.core.models import Import
 from peerwheel.org.models import Person
 from peerwheel.usage.models import UsageSeries
-from peerwheel.usage.services import UsageImportError, usage_import
+from peerwheel.usage.services import usage_import
 from tests.usage.helpers import stored_records
 
 Write = Callable[..., Path]
@@ -119,7 +120,7 @@ def test_bad_files_name_file_line_and_column_and_write_nothing(
     words: str,
 ) -> None:
     path = write_file(name, content)
-    with pytest.raises(UsageImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         usage_import(kind, path)
     (error,) = caught.value.report.errors
     assert error.file == name
@@ -137,7 +138,7 @@ def test_an_undetectable_file_says_which_kinds_exist(
     org: dict[str, Person], write_file: Write
 ) -> None:
     path = write_file("mystery.csv", "a,b,c\n1,2,3\n")
-    with pytest.raises(UsageImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         usage_import("auto", path)
     assert "usage-csv" in caught.value.report.errors[0].message
 
@@ -147,5 +148,5 @@ def test_a_file_over_the_size_limit_is_refused(
 ) -> None:
     settings.PEERWHEEL_IMPORT_MAX_BYTES = 1024  # type: ignore[attr-defined]
     path = write_file("big.csv", "person,week,tool,actions\n" + GOOD * 100)
-    with pytest.raises(UsageImportError, match="PEERWHEEL_IMPORT_MAX_BYTES"):
+    with pytest.raises(ImportFailed, match="PEERWHEEL_IMPORT_MAX_BYTES"):
         usage_import("usage-csv", path)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from peerwheel.core.imports import ImportReport
 from peerwheel.org.models import Person
-from peerwheel.usage.services import UsageImportReport, usage_import
+from peerwheel.usage.services import usage_import
 from tests.usage.helpers import stored_records
 
 Write = Callable[..., Path]
@@ -33,7 +34,7 @@ def test_two_imports_at_the_same_time_both_land(org: dict[str, Person], write_fi
         )
         for tool in ("ChatGPT", "Copilot")
     ]
-    reports: list[UsageImportReport] = []
+    reports: list[ImportReport] = []
     errors: list[BaseException] = []
     start = threading.Barrier(len(files))
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from peerwheel.core.imports import ImportFailed
 from peerwheel.core.models import Import
 from peerwheel.org.models import Person
 from peerwheel.usage.models import UsageSeries
-from peerwheel.usage.services import UsageImportError, usage_import
+from peerwheel.usage.services import usage_import
 from tests.usage.helpers import stored_records
 
 Write = Callable[..., Path]
@@ -45,8 +46,8 @@ def test_emails_match_people_and_unknown_ids_are_kept_unmatched(
         ("E3", date(2025, 3, 3), "ChatGPT"): (3, 0),
         ("ghost@example.com", date(2025, 3, 3), "ChatGPT"): (7, 0),
     }
-    assert (report.matched_ids, report.unmatched_ids) == (2, 1)
-    assert report.unmatched_sample == ["ghost@example.com"]
+    assert (report.data["matched_ids"], report.data["unmatched_ids"]) == (2, 1)
+    assert report.data["unmatched_sample"] == ["ghost@example.com"]
     assert (report.created, report.updated, report.unchanged) == (3, 0, 0)
     record = Import.objects.get(pk=report.import_id)
     assert (record.status, record.kind, record.rows_read, record.rows_written) == (
@@ -98,7 +99,7 @@ def test_a_bad_row_anywhere_writes_nothing_and_names_the_line(
 ) -> None:
     good = "".join(f"alice@example.com,2025-03-{d:02d},Tool{d},1,0\n" for d in range(1, 29))
     path = write_file("usage.csv", HEADER + good + "bob@example.com,2025-03-03,ChatGPT,-4,0\n")
-    with pytest.raises(UsageImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         usage_import("usage-csv", path)
     (error,) = caught.value.report.errors
     assert (error.file, error.line, error.column) == ("usage.csv", 30, "actions")
@@ -149,7 +150,7 @@ def test_two_unmatched_ids_of_one_person_join_when_a_map_arrives(
     assert {r.external_id for r in stored_records(matched=False)} == {"al-gh", "u-901"}
     mapping = write_file("map.csv", "external_id,employee_id\nal-gh,E2\nu-901,E2\n")
     report = usage_import("identity-map", mapping)
-    assert report.relinked == 3  # four weeks moved; the older import's 10 March gave way
+    assert report.data["relinked"] == 3  # four weeks moved; the older import's 10 March gave way
     assert records() == {
         ("E2", date(2025, 3, 3), "Copilot"): (5, 0),
         ("E2", date(2025, 3, 10), "Copilot"): (9, 1),

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from peerwheel.core.imports import ImportFailed
 from peerwheel.core.models import Import
 from peerwheel.org.models import Person
 from peerwheel.usage.models import IdentityLink, OrgUsageRecord, UsageSeries
-from peerwheel.usage.services import UsageImportError, identity_map_import, usage_import
+from peerwheel.usage.services import identity_map_import, usage_import
 from tests.usage.helpers import stored_records
 
 Write = Callable[..., Path]
@@ -40,7 +41,7 @@ def test_viva_person_query_matches_employee_ids_and_creates_people_from_hr_colum
     assert alice.department is not None and alice.department.name == "Sales"
     newcomer = Person.objects.get(employee_id="P-900")  # from the HR attribute columns
     assert (newcomer.department.name, newcomer.role_family) == ("Legal", "legal")
-    assert (report.people_created, report.people_updated) == (1, 1)
+    assert (report.data["people_created"], report.data["people_updated"]) == (1, 1)
     rows = {
         (r.person.employee_id, r.week, r.tool): (r.actions, r.agent_actions, r.active_days)
         for r in stored_records()
@@ -51,7 +52,7 @@ def test_viva_person_query_matches_employee_ids_and_creates_people_from_hr_colum
         ("E2", date(2025, 4, 7), "Copilot agents"): (0, 2, None),
         ("P-900", date(2025, 4, 7), "Copilot in Teams"): (1, 0, 1),
     }
-    assert report.unmatched_ids == 0
+    assert report.data["unmatched_ids"] == 0
 
 
 M365 = (
@@ -162,7 +163,7 @@ def test_github_seats_match_logins_through_the_identity_map(
         "bob-codes",
         date(2025, 6, 2),
     )
-    assert report.unmatched_ids == 1
+    assert report.data["unmatched_ids"] == 1
     mapping = write_file("identities.csv", "external_id,employee_id,source\nbob-codes,E3,github\n")
     linked = identity_map_import(mapping)
     (record,) = stored_records()
@@ -172,7 +173,7 @@ def test_github_seats_match_logins_through_the_identity_map(
         date(2025, 6, 2),
     )
     assert UsageSeries.objects.get().subject == f"p:{org['bob'].pk}"
-    assert linked.relinked == 1
+    assert linked.data["relinked"] == 1
     link = IdentityLink.objects.get()
     assert (link.kind, link.value, link.person) == ("login", "bob-codes", org["bob"])
 
@@ -216,7 +217,7 @@ def test_identity_map_relinks_earlier_unmatched_records_and_the_later_import_win
     )
     assert len(stored_records(matched=False)) == 2
     report = identity_map_import(write_file("map.csv", "external_id,employee_id\nu-77,E2\n"))
-    assert report.relinked == 2  # both moved; alice's own week of 5 (older import) gave way
+    assert report.data["relinked"] == 2  # both moved; alice's own week of 5 (older import) gave way
     weeks = {r.week: r.actions for r in stored_records(person=org["alice"])}
     assert weeks == {date(2025, 3, 3): 8, date(2025, 3, 10): 2}
     assert not stored_records(matched=False)
@@ -228,7 +229,7 @@ def test_identity_map_naming_an_unknown_employee_writes_nothing(
     path = write_file(
         "map.csv", "external_id,employee_id\nbob-codes,E3\nsomeone@example.com,E404\n"
     )
-    with pytest.raises(UsageImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         identity_map_import(path)
     (error,) = caught.value.report.errors
     assert (error.line, error.column) == (3, "employee_id")

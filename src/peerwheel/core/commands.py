@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """What `peerwheel import KIND PATH ...` was asked to do, for any kind."""
-
-    path: Path
-    dry_run: bool = False
-    skip_invalid: bool = False
-    mapping: Mapping[str, str] = field(default_factory=dict)
-    file_format: str = "auto"
-    channels: tuple[str, ...] = ()  # slack-export: the channels to import
 
 
 class PeerwheelCommand(BaseCommand):
@@ -33,15 +18,41 @@ class PeerwheelCommand(BaseCommand):
         return super().create_parser("peerwheel", self.public_name or subcommand, **kwargs)
 
 
-def progress_bar(description: str, *, total: int | None = None) -> tqdm:
-    """A progress bar on stderr, quiet when stderr is not a terminal and CI asks for quiet."""
-    return tqdm(total=total, desc=description, unit="row", file=sys.stderr, leave=False)
+class ProgressBar:
+    """The one progress bar of every command: a `(done, total)` callback that draws a bar on
+    stderr from its first call (so an input refused at once is reported alone), quiet when
+    stderr is not a terminal. Importers, the simulator and the study all report through such a
+    callback; `ImportRun` feeds the same callback and the Imports page's live bar."""
+
+    def __init__(self, description: str, *, unit: str = "row", bar_format: str | None = None):
+        self.description, self.unit, self.bar_format = description, unit, bar_format
+        self._bar: tqdm | None = None
+
+    def __call__(self, done: float, total: float) -> None:
+        if self._bar is None:
+            self._bar = tqdm(
+                desc=self.description,
+                unit=self.unit,
+                file=sys.stderr,
+                leave=False,
+                bar_format=self.bar_format,
+            )
+        self._bar.total = total
+        self._bar.n = done
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def bar_callback(bar: tqdm) -> Callable[[int, int], None]:
-    def on_progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    return on_progress
+def progress_bar(description: str, *, unit: str = "row") -> ProgressBar:
+    """`with progress_bar("importing people") as bar: work(on_progress=bar)`."""
+    return ProgressBar(description, unit=unit)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -27,6 +27,7 @@ __all__ = [
     "normalise_header",
     "open_text",
     "read_rows",
+    "read_table",
 ]
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -199,18 +200,10 @@ def _sniff_delimiter(sample: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def read_rows(
-    source: str | Path | IO[bytes] | IO[str],
-    columns: Iterable[Column],
-    *,
-    overrides: Mapping[str, str] | None = None,
-    file_name: str | None = None,
-) -> tuple[HeaderMap, Iterator[TabularRow]]:
-    """Read the header now and stream the rows lazily.
-
-    Line numbers are physical lines in the file (the header is line 1), so a quoted field that
-    spans lines still gives the line a person would open in an editor.
-    """
+def _open_reader(
+    source: str | Path | IO[bytes] | IO[str], file_name: str | None
+) -> tuple[str, list[str], Iterator[list[str]], Callable[[], int], Callable[[], None]]:
+    """(file name, header, raw records, the reader's line number, close) for any CSV source."""
     stream, name = open_text(source)
     name = file_name or name
     try:
@@ -224,48 +217,107 @@ def read_rows(
     if not sample.strip():
         raise TabularError("the file is empty: expected a header row and data rows", file=name)
     delimiter = _sniff_delimiter(sample)
-    text = _Rewound(sample, stream)
-    reader = csv.reader(text, delimiter=delimiter)
+    reader = csv.reader(_Rewound(sample, stream), delimiter=delimiter)
     try:
         headers = next(reader)
     except csv.Error as exc:
         raise TabularError(f"cannot read the header row: {exc}", file=name, line=1) from exc
-    header_map = match_headers(headers, columns, file=name, overrides=overrides)
 
-    def rows() -> Iterator[TabularRow]:
-        try:
-            line = reader.line_num + 1
-            for record in reader:
-                start_line = line
-                line = reader.line_num + 1
-                if not any(value.strip() for value in record):
-                    continue
-                if len(record) > len(headers) and any(v.strip() for v in record[len(headers) :]):
-                    raise TabularError(
-                        f"this row has {len(record)} values but the header has {len(headers)} "
-                        "columns; check for an unquoted separator inside a value",
-                        file=name,
-                        line=start_line,
-                    )
-                values = {
-                    field_name: record[position].strip()
-                    for field_name, position in header_map.positions.items()
-                    if position < len(record)
-                }
-                yield TabularRow(line=start_line, values=values)
-        except csv.Error as exc:
-            raise TabularError(f"malformed CSV: {exc}", file=name, line=reader.line_num) from exc
-        except UnicodeDecodeError as exc:
+    def close() -> None:
+        if isinstance(source, str | Path):
+            stream.close()
+
+    return name, headers, reader, lambda: reader.line_num, close
+
+
+def _records(
+    name: str,
+    headers: Sequence[str],
+    reader: Iterator[list[str]],
+    line_num: Callable[[], int],
+    close: Callable[[], None],
+    positions: Mapping[str, int],
+) -> Iterator[TabularRow]:
+    try:
+        line = line_num() + 1
+        for record in reader:
+            start_line = line
+            line = line_num() + 1
+            if not any(value.strip() for value in record):
+                continue
+            if len(record) > len(headers) and any(v.strip() for v in record[len(headers) :]):
+                raise TabularError(
+                    f"this row has {len(record)} values but the header has {len(headers)} "
+                    "columns; check for an unquoted separator inside a value",
+                    file=name,
+                    line=start_line,
+                )
+            values = {
+                field_name: record[position].strip()
+                for field_name, position in positions.items()
+                if position < len(record)
+            }
+            yield TabularRow(line=start_line, values=values)
+    except csv.Error as exc:
+        raise TabularError(f"malformed CSV: {exc}", file=name, line=line_num()) from exc
+    except UnicodeDecodeError as exc:
+        raise TabularError(
+            f"the file is not UTF-8 text ({exc.reason}); save it as CSV UTF-8 and try again",
+            file=name,
+            line=line_num() + 1,
+        ) from exc
+    finally:
+        close()
+
+
+def read_rows(
+    source: str | Path | IO[bytes] | IO[str],
+    columns: Iterable[Column],
+    *,
+    overrides: Mapping[str, str] | None = None,
+    file_name: str | None = None,
+) -> tuple[HeaderMap, Iterator[TabularRow]]:
+    """Read the header now and stream the rows lazily.
+
+    Line numbers are physical lines in the file (the header is line 1), so a quoted field that
+    spans lines still gives the line a person would open in an editor.
+    """
+    name, headers, reader, line_num, close = _open_reader(source, file_name)
+    try:
+        header_map = match_headers(headers, columns, file=name, overrides=overrides)
+    except TabularError:
+        close()
+        raise
+    rows = _records(name, headers, reader, line_num, close, header_map.positions)
+    return header_map, rows
+
+
+def read_table(
+    source: str | Path | IO[bytes] | IO[str], *, file_name: str | None = None
+) -> tuple[tuple[str, ...], list[TabularRow]]:
+    """Every column as the file names it (stripped), and every non-blank row, read now.
+
+    For files whose columns are not a fixed list (a survey's items); the same reading rules and
+    errors as `read_rows`. A header named twice is an error naming both places.
+    """
+    name, raw_headers, reader, line_num, close = _open_reader(source, file_name)
+    headers = tuple(h.strip().lstrip("\ufeff") for h in raw_headers)
+    positions: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        if not header:
+            continue
+        if header in positions:
+            close()
             raise TabularError(
-                f"the file is not UTF-8 text ({exc.reason}); save it as CSV UTF-8 and try again",
+                f"the column {header!r} appears twice (columns {positions[header] + 1} and "
+                f"{position + 1}); keep one of them",
                 file=name,
-                line=reader.line_num + 1,
-            ) from exc
-        finally:
-            if isinstance(source, str | Path):
-                stream.close()
-
-    return header_map, rows()
+                line=1,
+                column=header,
+            )
+        positions[header] = position
+    rows = list(_records(name, headers, reader, line_num, close, positions))
+    return tuple(positions), rows
 
 
 class _Rewound:

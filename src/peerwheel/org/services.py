@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from peerwheel.core.imports import Actor, ImportReport, ImportRun, ProgressCallback
 from peerwheel.core.models import Import
 from peerwheel.engine.tabular import TabularError
 from peerwheel.org.hr_formats import (
@@ -26,48 +24,6 @@ from peerwheel.org.hr_formats import (
 from peerwheel.org.models import Department, Person, Site, Team
 
 PeopleFormat = Literal["auto", "csv", "scim"]
-ProgressCallback = Callable[[int, int], None]
-
-
-@dataclass
-class PeopleImportReport:
-    file: str
-    dry_run: bool
-    rows_read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    errors: list[TabularError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    import_id: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def written(self) -> int:
-        return 0 if self.dry_run else self.created + self.updated
-
-    def summary(self) -> str:
-        verb = "would create" if self.dry_run else "created"
-        lines = [
-            f"{self.file}: read {self.rows_read} rows; {verb} {self.created}, "
-            f"{'would update' if self.dry_run else 'updated'} {self.updated}, "
-            f"unchanged {self.unchanged}, skipped {self.skipped}."
-        ]
-        lines += [f"warning: {w}" for w in self.warnings]
-        lines += [f"error: {e}" for e in self.errors]
-        return "\n".join(lines)
-
-
-class PeopleImportError(Exception):
-    """The file had errors, so nothing was written. Carries the full report."""
-
-    def __init__(self, report: PeopleImportReport) -> None:
-        self.report = report
-        super().__init__(report.summary())
 
 
 def _detect_format(path_name: str, head: bytes) -> Literal["csv", "scim"]:
@@ -89,26 +45,39 @@ def people_import(
     mapping: Mapping[str, str] | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
-    actor: User | AnonymousUser | None = None,
+    actor: Actor = None,
     on_progress: ProgressCallback | None = None,
-) -> PeopleImportReport:
+    record: Import | None = None,
+) -> ImportReport:
     """Import people from an HR file; upsert by employee id, in one transaction.
 
-    Any bad row means nothing is written (raises PeopleImportError with the report) unless
-    `skip_invalid`, which writes the good rows and reports the rest. `dry_run` writes nothing
-    and reports what would change.
+    Any bad row means nothing is written (raises `ImportFailed` with the report and every
+    problem) unless `skip_invalid`, which writes the good rows and reports the rest (the run
+    ends as partial). `dry_run` writes nothing and reports what would change.
     """
     data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
     name = file_name or (str(source) if isinstance(source, str | Path) else "<upload>")
-    kind = file_format if file_format != "auto" else _detect_format(name, data[:256])
-    if kind == "scim":
-        records, errors, warnings = read_people_scim(io.BytesIO(data), file_name=name)
-    else:
-        records, errors, warnings = read_people_csv(
-            io.BytesIO(data), mapping=mapping, file_name=name
-        )
-    report = PeopleImportReport(file=name, dry_run=dry_run, warnings=list(warnings))
-    report.rows_read = len(records) + len(errors)
+    run = ImportRun(
+        kind="people",
+        file_name=name,
+        source=data,
+        actor=actor,
+        dry_run=dry_run,
+        on_progress=on_progress,
+        record=record,
+    )
+    report = run.report
+    with run.refusing():
+        run.check_size(len(data))
+        kind = file_format if file_format != "auto" else _detect_format(name, data[:256])
+        if kind == "scim":
+            records, errors, warnings = read_people_scim(io.BytesIO(data), file_name=name)
+        else:
+            records, errors, warnings = read_people_csv(
+                io.BytesIO(data), mapping=mapping, file_name=name
+            )
+    report.warnings.extend(warnings)
+    report.rows_read = report.records = len(records) + len(errors)
     unknown_families = sorted(
         {r.role_family for r in records if r.role_family and not parse_role_family(r.role_family)}
     )
@@ -118,47 +87,18 @@ def people_import(
             "role families kept as 'other': " + ", ".join(repr(f) for f in unknown_families[:10])
         )
     records, more_errors = _validate(records, name)
-    errors = sorted([*errors, *more_errors], key=lambda e: e.line or 0)
-    report.errors = errors
-    bad_lines = {e.line for e in errors}
-    if errors and not skip_invalid:
-        _record_import(report, data, actor, Import.Status.FAILED)
-        raise PeopleImportError(report)
+    report.errors = sorted([*errors, *more_errors], key=lambda e: e.line or 0)
+    bad_lines = {e.line for e in report.errors}
+    if not skip_invalid:
+        run.refuse_if_errors()
     good = [r for r in records if r.line not in bad_lines]
     report.skipped = report.rows_read - len(good)
+    run.progress(0, len(good), "writing")
     with transaction.atomic():
-        _upsert(good, report, on_progress=on_progress)
+        _upsert(good, report, on_progress=lambda d, t: run.progress(d, t, "writing"))
         if dry_run:
             transaction.set_rollback(True)
-    status = (
-        Import.Status.DRY_RUN
-        if dry_run
-        else Import.Status.PARTIAL
-        if errors
-        else Import.Status.SUCCEEDED
-    )
-    _record_import(report, data, actor, status)
-    return report
-
-
-def _record_import(
-    report: PeopleImportReport, data: bytes, actor: User | AnonymousUser | None, status: str
-) -> None:
-    record = Import.objects.create(
-        kind="people",
-        file_name=report.file[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        by=actor if isinstance(actor, User) else None,
-        finished=timezone.now(),
-        status=status,
-        rows_read=report.rows_read,
-        rows_written=report.written,
-        rows_skipped=report.skipped,
-        errors=[e.as_dict() for e in report.errors],
-        warnings=report.warnings,
-        summary={"created": report.created, "updated": report.updated},
-    )
-    report.import_id = record.pk
+    return run.finish()
 
 
 def _validate(
@@ -281,7 +221,7 @@ def _resolve_managers(
 
 def _upsert(
     records: list[PersonRecord],
-    report: PeopleImportReport,
+    report: ImportReport,
     *,
     on_progress: ProgressCallback | None,
 ) -> None:

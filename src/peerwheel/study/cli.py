@@ -1,8 +1,8 @@
-"""The study's commands: `peerwheel import survey PATH` and `peerwheel study analyze PATH`."""
+"""The study's command `peerwheel study analyze PATH` (`peerwheel import survey PATH` runs
+`services.survey_import`, one row of the import table)."""
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -11,47 +11,30 @@ from typing import TypeVar
 
 from django.core.management.base import CommandError
 from django.db import DatabaseError
-from tqdm import tqdm
 
-from peerwheel.core.commands import ImportOptions
+from peerwheel.core.commands import ProgressBar
 from peerwheel.engine.study import (
     Instrument,
     InstrumentError,
     StudyReport,
     SurveyDataError,
+    SurveyProblem,
     analyze,
     forest_plot_data,
     load_instrument,
     read_responses_csv,
 )
 from peerwheel.study.analysis import expected_seconds
-from peerwheel.study.errors import SurveyImportError, describe_problem
-from peerwheel.study.services import OUTCOMES, instrument_ensure, instrument_of, survey_import
+from peerwheel.study.errors import describe_problem
+from peerwheel.study.services import OUTCOMES, instrument_ensure, instrument_of
 
 T = TypeVar("T")
 PROGRESS_AFTER_SECONDS = 1.0
 
 
-def import_survey(options: ImportOptions) -> str:
-    """`peerwheel import survey PATH`: validate with the engine, write one new closed wave."""
-    if options.dry_run or options.skip_invalid or options.mapping:
-        raise CommandError(
-            "import survey takes no --dry-run, --skip-invalid or --map: a survey file is "
-            "imported whole or not at all (rename columns to <construct>_<k>, heavy_user, "
-            "agent_user, team).",
-            returncode=2,
-        )
-    try:
-        report = survey_import(options.path, file_name=options.path.name)
-    except SurveyImportError as exc:
-        raise CommandError(_problems_text(exc.file, exc.problems), returncode=2) from None
-    return report.summary()
-
-
-def _problems_text(file: str, problems: Sequence[object]) -> str:
+def _problems_text(file: str, problems: Sequence[SurveyProblem]) -> str:
     lines = [f"{file}: {len(problems)} problem(s); nothing was written."]
-    for p in problems:
-        lines.append(f"- {describe_problem(p)}")  # type: ignore[arg-type]
+    lines += [f"- {describe_problem(p)}" for p in problems]
     return "\n".join(lines)
 
 
@@ -84,7 +67,7 @@ def analyze_file(
 
 
 def with_progress(label: str, expected: float, run: Callable[[], T]) -> T:
-    """Run `run`, showing a time-based tqdm bar on stderr once it has taken over a second.
+    """Run `run`, showing a time-based progress bar on stderr once it has taken over a second.
 
     The bootstrap fits all replicates at once, so the bar advances with the elapsed time
     against the expected time (and stays below 100% until the work is done).
@@ -94,20 +77,12 @@ def with_progress(label: str, expected: float, run: Callable[[], T]) -> T:
     def show() -> None:
         if done.wait(PROGRESS_AFTER_SECONDS):
             return
-        total = max(expected, PROGRESS_AFTER_SECONDS + 0.5)
-        bar = tqdm(
-            total=round(total, 1),
-            desc=label,
-            file=sys.stderr,
-            leave=False,
-            bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}",
-        )
+        total = round(max(expected, PROGRESS_AFTER_SECONDS + 0.5), 1)
         start = time.monotonic() - PROGRESS_AFTER_SECONDS
-        while not done.wait(0.2):
-            bar.n = round(min(time.monotonic() - start, 0.99 * total), 1)
-            bar.refresh()
-        bar.n = round(total, 1)
-        bar.close()
+        with ProgressBar(label, bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
+            while not done.wait(0.2):
+                bar(round(min(time.monotonic() - start, 0.99 * total), 1), total)
+            bar(total, total)
 
     thread = threading.Thread(target=show, daemon=True)
     thread.start()

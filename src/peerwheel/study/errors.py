@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from peerwheel.engine.study import SurveyProblem
 
 
@@ -31,20 +29,6 @@ class AnswerError(ValueError):
     def __init__(self, fields: dict[str, str]) -> None:
         self.fields = fields
         super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
-
-
-class SurveyImportError(Exception):
-    """A survey file that cannot be imported: nothing was written. Carries every problem."""
-
-    def __init__(
-        self, file: str, problems: Sequence[SurveyProblem], *, import_id: int | None = None
-    ) -> None:
-        self.file = file
-        self.problems = tuple(problems)
-        self.import_id = import_id
-        lines = [f"{file}: {len(self.problems)} problem(s), nothing was written:"]
-        lines += [f"- {describe_problem(p)}" for p in self.problems]
-        super().__init__("\n".join(lines))
 
 
 def describe_problem(problem: SurveyProblem) -> str:

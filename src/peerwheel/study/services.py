@@ -8,10 +8,8 @@ the confidentiality the models are built for.
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
+import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -23,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peerwheel.accounts.services import audit_record
+from peerwheel.core.imports import ImportReport, ImportRun, ProgressCallback
 from peerwheel.core.models import Import
 from peerwheel.engine.study import (
     Instrument,
@@ -30,9 +29,10 @@ from peerwheel.engine.study import (
     SurveyDataError,
     SurveyProblem,
     load_instrument,
-    read_responses_csv,
     validate_responses,
 )
+from peerwheel.engine.tabular import TabularError, read_table
+from peerwheel.engine.usage_formats import MAX_PROBLEMS
 from peerwheel.org.models import Person
 from peerwheel.study.errors import (
     BOUND_ELSEWHERE,
@@ -40,7 +40,6 @@ from peerwheel.study.errors import (
     AnswersBoundElsewhereError,
     StudyActionError,
     SurveyClosedError,
-    SurveyImportError,
     describe_problem,
 )
 from peerwheel.study.keys import response_locator
@@ -278,24 +277,6 @@ def response_submit(
 
 
 # -- survey files -----------------------------------------------------------------------------
-@dataclass
-class SurveyImportReport:
-    file: str
-    wave_id: int | None = None
-    rows_read: int = 0
-    rows_written: int = 0
-    warnings: list[str] = field(default_factory=list)
-    import_id: int | None = None
-
-    def summary(self) -> str:
-        lines = [
-            f"{self.file}: read {self.rows_read} responses; wrote {self.rows_written} into "
-            f"survey wave {self.wave_id}."
-        ]
-        lines += [f"warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
-
-
 def survey_import(
     source: str | Path | IO[bytes],
     *,
@@ -303,85 +284,90 @@ def survey_import(
     wave_name: str | None = None,
     actor: Actor = None,
     min_n: int = 30,
-) -> SurveyImportReport:
-    """Read, validate and write a survey file into a new closed wave, in one transaction.
+    dry_run: bool = False,
+    on_progress: ProgressCallback | None = None,
+    record: Import | None = None,
+) -> ImportReport:
+    """Read (through the engine's tabular reader), validate and write a survey file into a new
+    closed wave, in one transaction; the wave's id is `report.data["wave"]`.
 
     Validation is the engine's (`validate_responses`): any problem writes no response and
-    raises `SurveyImportError` with every problem (column and rows). The run is recorded as an
-    `Import` either way.
+    raises `ImportFailed` with every problem, one per bad line (file, line, column). The run is
+    recorded as an `Import` either way.
     """
     data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
     name = file_name or (Path(source).name if isinstance(source, str | Path) else "upload.csv")
-    limit = settings.PEERWHEEL_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise SurveyImportError(
-            name, [SurveyProblem(f"The file is {len(data):,} bytes; the limit is {limit:,}.")]
-        )
-    version = instrument_ensure()
-    instrument = instrument_of(version)
-    report = SurveyImportReport(file=name)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "responses.csv"
-            path.write_bytes(data)
-            frame = read_responses_csv(path)
-        report.rows_read = len(frame)
-        validated = validate_responses(
-            frame,
-            instrument,
-            outcomes=OUTCOMES,
-            min_n=min_n,
-            min_group=settings.PEERWHEEL_MIN_GROUP,
-        )
-    except SurveyDataError as exc:
-        record = _record_import(name, data, actor, Import.Status.FAILED, report, exc.problems)
-        raise SurveyImportError(name, exc.problems, import_id=record.pk) from None
-    report.warnings = list(validated.warnings)
+    run = ImportRun(
+        kind="survey",
+        file_name=name,
+        source=data,
+        actor=actor,
+        dry_run=dry_run,
+        on_progress=on_progress,
+        record=record,
+    )
+    report = run.report
+    with run.refusing():
+        run.check_size(len(data))
+        instrument_version = instrument_ensure()
+        instrument = instrument_of(instrument_version)
+        frame = _responses_frame(data, name)
+        report.rows_read = report.records = len(frame)
+        try:
+            validated = validate_responses(
+                frame,
+                instrument,
+                outcomes=OUTCOMES,
+                min_n=min_n,
+                min_group=settings.PEERWHEEL_MIN_GROUP,
+            )
+        except SurveyDataError as exc:
+            run.fail(_problems(exc.problems, name))
+    report.warnings.extend(validated.warnings)
     rows = _rows_from_frame(frame, instrument)
+    run.progress(0, len(rows), "writing")
     with transaction.atomic():
         wave = SurveyWave.objects.create(
             name=wave_name or f"Imported: {name}"[:200],
-            instrument=version,
+            instrument=instrument_version,
             status=SurveyWave.Status.CLOSED,
             source=SurveyWave.Source.IMPORT,
             created_by=_user(actor),
+            import_record=run.record,
         )
         Response.objects.bulk_create([Response(wave=wave, **row) for row in rows], batch_size=1000)
-        report.wave_id = wave.pk
-        report.rows_written = len(rows)
-        record = _record_import(name, data, actor, Import.Status.SUCCEEDED, report, ())
-        wave.import_record = record
-        wave.save(update_fields=["import_record"])
-    return report
+        report.created = len(rows)
+        report.data["wave"] = None if dry_run else wave.pk
+        report.notes.append(
+            f"survey wave {wave.pk}: {wave.name}" if not dry_run else "survey wave: none (dry run)"
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    run.progress(len(rows), len(rows), "writing")
+    return run.finish()
 
 
-def _record_import(
-    name: str,
-    data: bytes,
-    actor: Actor,
-    status: str,
-    report: SurveyImportReport,
-    problems: Sequence[SurveyProblem],
-) -> Import:
-    record = Import.objects.create(
-        kind="survey",
-        file_name=name[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        by=_user(actor),
-        finished=timezone.now(),
-        status=status,
-        rows_read=report.rows_read,
-        rows_written=report.rows_written,
-        rows_skipped=0,
-        errors=[
-            {"message": describe_problem(p), "column": p.column, "rows": [str(r) for r in p.rows]}
-            for p in problems
-        ],
-        warnings=report.warnings,
-        summary={"wave": report.wave_id},
+def _responses_frame(data: bytes, name: str) -> pd.DataFrame:
+    """The file's cells as text (blank → missing), indexed by file line (header = 1), read
+    through the engine's tabular reader like every other import."""
+    headers, rows = read_table(io.BytesIO(data), file_name=name)
+    return pd.DataFrame(
+        [[row.values.get(h) or None for h in headers] for row in rows],
+        columns=list(headers),
+        index=pd.Index([row.line for row in rows], name="line"),
+        dtype=object,
     )
-    report.import_id = record.pk
-    return record
+
+
+def _problems(problems: Sequence[SurveyProblem], name: str) -> list[TabularError]:
+    """Each engine problem as one error per line it names (at most `MAX_PROBLEMS`)."""
+    errors: list[TabularError] = []
+    for problem in problems:
+        message = describe_problem(problem)
+        lines = [int(r) if str(r).isdigit() else None for r in problem.rows] or [None]
+        for line in lines:
+            errors.append(TabularError(message, file=name, line=line, column=problem.column))
+    return errors[:MAX_PROBLEMS]
 
 
 def _flag(value: object) -> bool | None:

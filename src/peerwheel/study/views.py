@@ -16,6 +16,7 @@ from peerwheel.accounts.permissions import (
     require_capability,
 )
 from peerwheel.accounts.roles import Capability
+from peerwheel.core.imports import ImportFailed
 from peerwheel.core.ratelimit import rate_limited
 from peerwheel.engine.study import InstrumentError, SurveyDataError
 from peerwheel.org.selectors import person_for_user
@@ -27,7 +28,6 @@ from peerwheel.study.errors import (
     AnswersBoundElsewhereError,
     StudyActionError,
     SurveyClosedError,
-    SurveyImportError,
     describe_problem,
 )
 from peerwheel.study.forms import InstrumentEditForm, SurveyForm, SurveyUploadForm, WaveCreateForm
@@ -162,19 +162,14 @@ def upload(request: HttpRequest) -> HttpResponse:
                 wave_name=form.cleaned_data["name"] or None,
                 actor=request.user,
             )
-        except SurveyImportError as exc:
+        except ImportFailed as exc:
             problems = [
-                {
-                    "message": describe_problem(p),
-                    "column": p.column,
-                    "rows": ", ".join(str(r) for r in p.rows[:20])
-                    + (f" and {len(p.rows) - 20} more" if len(p.rows) > 20 else ""),
-                }
-                for p in exc.problems
+                {"message": e.message, "column": e.column, "rows": e.line or ""}
+                for e in exc.report.errors
             ]
         else:
             messages.success(request, report.summary())
-            return redirect("study:report", wave_id=report.wave_id)
+            return redirect("study:report", wave_id=report.data["wave"])
     return render(request, "study/upload.html", {"form": form, "problems": problems})
 
 

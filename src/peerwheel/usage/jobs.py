@@ -3,7 +3,8 @@
 The upload is saved under `PEERWHEEL_HOME/imports/` (the folder 0700, the file 0600: readable
 by the server's own user only), an `Import` row is made (the page polls it), and a task is
 queued (Django's tasks interface, `peerwheel.core.tasks`): the worker runs
-`services.usage_import` with that row, which writes its progress onto the row as it reads.
+`run_import` (the kind's importer: `services.usage_import` or the hub's `slack_import`) with
+that row; its `ImportRun` writes the progress onto the row as it reads.
 Whatever happens the file is removed when the import ends (or fails to start) and the row says
 how it ended; a worker killed mid-import leaves a row that the next worker to start fails
 ("interrupted by a restart", `imports_interrupted_fail`).
@@ -23,9 +24,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django_tasks import task
 
+from peerwheel.core.imports import IMPORT_KINDS, ImportFailed, import_record_start
 from peerwheel.core.models import Import
 from peerwheel.core.tasks import INTERRUPTED, stale_task_targets, task_kwargs
-from peerwheel.usage.services import UsageImportError, import_record_start, usage_import
+from peerwheel.hub.slack_import import slack_import
+from peerwheel.usage.services import usage_import
 
 logger = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -98,6 +101,26 @@ def import_task(
     )
 
 
+def run_import(
+    *,
+    kind: str,
+    path: Path,
+    name: str,
+    record: Import,
+    actor: User | None,
+    channels: tuple[str, ...],
+    dry_run: bool,
+) -> None:
+    """Run the page's import of `path` into `record` with the kind's importer."""
+    known = IMPORT_KINDS.get(kind)
+    if known is not None and known.family == "hub":
+        slack_import(
+            path, channels=channels, dry_run=dry_run, actor=actor, file_name=name, record=record
+        )
+        return
+    usage_import(kind, path, dry_run=dry_run, actor=actor, file_name=name, record=record)
+
+
 def _run(
     *,
     record_id: int,
@@ -109,17 +132,16 @@ def _run(
     dry_run: bool,
 ) -> None:
     try:
-        record = Import.objects.get(pk=record_id)
-        usage_import(
-            kind,
-            path,
-            dry_run=dry_run,
+        run_import(
+            kind=kind,
+            path=path,
+            name=name,
+            record=Import.objects.get(pk=record_id),
             actor=User.objects.filter(pk=actor_id).first(),
-            file_name=name,
-            record=record,
             channels=channels,
+            dry_run=dry_run,
         )
-    except UsageImportError:
+    except ImportFailed:
         pass  # recorded on the Import row, with every error
     except Exception:
         logger.exception("import %s failed", record_id)

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 
 from django.contrib.auth.models import AnonymousUser, User
 
-from peerwheel.engine.tabular import TabularError, normalise_header
+from peerwheel.core.imports import ImportFailed
+from peerwheel.engine.tabular import normalise_header
 from peerwheel.org.hr_formats import PERSON_COLUMNS
 from peerwheel.org.models import Person
 from peerwheel.org.services import people_import
@@ -64,8 +65,8 @@ def people_from_attributes(
             skip_invalid=True,
             actor=actor,
         )
-    except TabularError as exc:
-        return 0, 0, [f"HR attributes not applied: {exc.message}"]
+    except ImportFailed as exc:
+        return 0, 0, [f"HR attributes not applied: {e.message}" for e in exc.report.errors[:1]]
     warnings = [f"HR attributes: {w}" for w in report.warnings]
     warnings += [f"HR attributes not applied: {e.message}" for e in report.errors[:_WARNINGS_SHOWN]]
     if len(report.errors) > _WARNINGS_SHOWN:

@@ -14,26 +14,26 @@ from django.urls import reverse
 from peerwheel.accounts.permissions import capability_required, has_capability
 from peerwheel.accounts.roles import Capability
 from peerwheel.core.charts import figure_html
+from peerwheel.core.imports import IMPORT_KINDS, page_kinds
 from peerwheel.core.models import Import
 from peerwheel.core.ratelimit import rate_limited
 from peerwheel.engine.segments import UsageSegment
 from peerwheel.usage import selectors
 from peerwheel.usage.charts import latest_mix_chart, segment_share_chart, weekly_usage_chart
 from peerwheel.usage.jobs import import_in_background
-from peerwheel.usage.readers import USAGE_KINDS
-from peerwheel.usage.services import SLACK_EXPORT
 
-PAGE_KINDS = {
-    "auto": "Detect from the file",
-    **USAGE_KINDS,
-    SLACK_EXPORT: "Slack workspace export (zip): messages from the channels you name",
-}
-IMPORT_KINDS = frozenset(PAGE_KINDS) | {"people"}
+#: The page's choices and the history's kinds, from the one table (`core.imports.IMPORT_KINDS`).
+PAGE_KINDS = page_kinds()
+HISTORY_KINDS = frozenset(PAGE_KINDS) | {"people"}
 HISTORY_SIZE = 30
 
 
 def _kind_choices() -> list[tuple[str, str]]:
     return list(PAGE_KINDS.items())
+
+
+def _needs_channels(kind: str) -> bool:
+    return kind in IMPORT_KINDS and IMPORT_KINDS[kind].channels
 
 
 @capability_required(Capability.IMPORT_DATA)
@@ -53,7 +53,7 @@ def imports(request: HttpRequest) -> HttpResponse:
             error = "Choose a file to upload."
         elif upload.size and upload.size > settings.PEERWHEEL_IMPORT_MAX_BYTES:
             error = f"The file is larger than {settings.PEERWHEEL_IMPORT_MAX_BYTES:,} bytes."
-        elif kind == SLACK_EXPORT and not channels:
+        elif _needs_channels(kind) and not channels:
             error = "Name the Slack channels to import, e.g. ai-tips, ai-questions."
         else:
             record = import_in_background(
@@ -67,7 +67,7 @@ def imports(request: HttpRequest) -> HttpResponse:
             if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx
                 return render(request, "usage/partials/import_progress.html", context)
             return redirect(reverse("usage:import_detail", args=[record.pk]))
-    history = Import.objects.filter(kind__in=IMPORT_KINDS).select_related("by")[:HISTORY_SIZE]
+    history = Import.objects.filter(kind__in=HISTORY_KINDS).select_related("by")[:HISTORY_SIZE]
     return render(
         request,
         "usage/imports.html",

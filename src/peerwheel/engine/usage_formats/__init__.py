@@ -2,8 +2,9 @@
 
 Each module has `FORMAT` (its name), `detect(header) -> bool` and
 `parse(source, *, today=None, file_name=None) -> ParseResult` (lazy records + a report that fills
-in as they are read), and raises `UsageFileError` with the file, line and column. Nothing here
-writes anything: the usage app does the atomic write.
+in as they are read) and `read(path, ...) -> UsageRead` (the standard frame, built by the format
+itself). Every bad row is reported: `UsageFileProblemsError` lists each with its file, line and
+column. Nothing here writes anything: the usage app does the atomic write.
 """
 
 from __future__ import annotations
@@ -21,17 +22,29 @@ from . import (
     usage_csv,
     viva_person_query,
 )
-from ._base import ParsedUsageRow, ParseReport, ParseResult, UsageFileError, UsageFileProblemsError
+from ._base import (
+    MAX_PROBLEMS,
+    ParsedUsageRow,
+    ParseReport,
+    ParseResult,
+    UsageFileError,
+    UsageFileProblemsError,
+)
 from ._csv import read_header
+from ._frame import FRAME_COLUMNS, UsageRead, empty_usage_frame
 
 __all__ = [
     "FORMATS",
+    "FRAME_COLUMNS",
+    "MAX_PROBLEMS",
     "ParseReport",
     "ParseResult",
     "ParsedUsageRow",
     "UsageFileError",
     "UsageFileProblemsError",
+    "UsageRead",
     "detect_format",
+    "empty_usage_frame",
     "sniff_header",
 ]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
+from pathlib import Path
 
 from peerwheel.engine.tabular import Column, TabularRow, normalise_header
 
@@ -36,6 +37,7 @@ from ._base import (
     source_name,
     today_utc,
 )
+from ._frame import Progress, ProgressCallback, UsageRead, frame_from_rows
 from ._rows import open_rows
 
 FORMAT = "chatgpt-enterprise"
@@ -200,3 +202,22 @@ def _period_days(row: TabularRow, start: date, name: str, today: date) -> int:
             name, row.line, "period_end", f"a {span}-day period is neither a day nor a week"
         )
     return span
+
+
+def read(
+    path: Path,
+    *,
+    today: date | None = None,
+    file_name: str | None = None,
+    scope: str = "organisation",
+    on_progress: ProgressCallback | None = None,
+) -> UsageRead:
+    """The whole file as the standard usage frame: one row per user and week."""
+    del scope  # one signature for every format
+    progress = Progress(path, on_progress)
+    rows, report = parse(path, today=today, file_name=file_name)
+    usage = frame_from_rows(
+        (r.external_id, r.week, r.tool, r.actions, r.agent_actions, r.active_days, r.line)
+        for r in progress.counted(rows, report)
+    )
+    return UsageRead(FORMAT, report, usage=usage)

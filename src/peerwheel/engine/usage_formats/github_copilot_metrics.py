@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from ._base import (
     MAX_DAILY_ORG_ACTIONS,
@@ -30,6 +31,7 @@ from ._base import (
     source_name,
     today_utc,
 )
+from ._frame import Progress, ProgressCallback, UsageRead
 from ._json import line_of, load_json
 
 FORMAT = "github-copilot-metrics"
@@ -190,3 +192,17 @@ def _records(
     if any(slot[3] < 7 for slot in weeks.values()):
         report.warnings.append("some weeks have fewer than 7 days of data (partial weeks)")
     report.complete = True
+
+
+def read(
+    path: Path,
+    *,
+    today: date | None = None,
+    file_name: str | None = None,
+    scope: str = "organisation",
+    on_progress: ProgressCallback | None = None,
+) -> UsageRead:
+    """Organisation-level rows (not people): the usage app keeps them apart."""
+    progress = Progress(path, on_progress)
+    org_rows, report = parse(path, scope=scope, today=today, file_name=file_name)
+    return UsageRead(FORMAT, report, org_rows=list(progress.counted(org_rows, report)))

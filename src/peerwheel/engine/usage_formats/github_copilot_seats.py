@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from ._base import (
     ParseReport,
@@ -20,9 +21,11 @@ from ._base import (
     source_name,
     today_utc,
 )
+from ._frame import Progress, ProgressCallback, UsageRead, frame_from_rows
 from ._json import line_of, load_json
 
 FORMAT = "github-copilot-seats"
+TOOL = "GitHub Copilot"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,3 +132,23 @@ def _records(
     report.raise_problems()
     yield from found
     report.complete = True
+
+
+def read(
+    path: Path,
+    *,
+    today: date | None = None,
+    file_name: str | None = None,
+    scope: str = "organisation",
+    on_progress: ProgressCallback | None = None,
+) -> UsageRead:
+    """Each seat with a last activity gives one record of one action in that week."""
+    del scope  # one signature for every format
+    progress = Progress(path, on_progress)
+    seats, report = parse(path, today=today, file_name=file_name)
+    usage = frame_from_rows(
+        (s.login, monday(s.last_activity_at.date()), TOOL, 1, 0, 1, s.line)
+        for s in progress.counted(seats, report)
+        if s.last_activity_at is not None
+    )
+    return UsageRead(FORMAT, report, usage=usage)

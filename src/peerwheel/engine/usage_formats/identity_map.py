@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from peerwheel.engine.tabular import Column, TabularRow, normalise_header
 
@@ -24,6 +25,7 @@ from ._base import (
     duplicate_error,
     source_name,
 )
+from ._frame import Progress, ProgressCallback, UsageRead
 from ._rows import open_rows
 
 FORMAT = "identity-map"
@@ -152,3 +154,18 @@ def _record(
     if kind is IdKind.ANONYMISED:
         report.anonymised_ids += 1
     return IdentityRow(external, employee, kind, system, row.line)
+
+
+def read(
+    path: Path,
+    *,
+    today: date | None = None,
+    file_name: str | None = None,
+    scope: str = "organisation",
+    on_progress: ProgressCallback | None = None,
+) -> UsageRead:
+    """Identity links, not usage: the usage app writes them and links earlier records."""
+    del scope  # one signature for every format
+    progress = Progress(path, on_progress)
+    links, report = parse(path, today=today, file_name=file_name)
+    return UsageRead(FORMAT, report, identities=list(progress.counted(links, report)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from peerwheel.engine.tabular import Column, TabularRow, normalise_header
 
@@ -32,6 +33,7 @@ from ._base import (
     source_name,
     today_utc,
 )
+from ._frame import Progress, ProgressCallback, UsageRead, frame_from_rows
 from ._rows import open_rows
 
 FORMAT = "m365-copilot-usage"
@@ -309,3 +311,29 @@ def _user_rows(
             )
         )
     return rows
+
+
+def read(
+    path: Path,
+    *,
+    today: date | None = None,
+    file_name: str | None = None,
+    scope: str = "organisation",
+    on_progress: ProgressCallback | None = None,
+) -> UsageRead:
+    """The report holds last-activity dates: each app used in the period gives one record of
+    one action in the week of its last use (agents: one agent action). Anonymised users are
+    skipped (counted in the report)."""
+    del scope  # one signature for every format
+    progress = Progress(path, on_progress)
+    activity, report = parse(path, today=today, file_name=file_name)
+    rows = []
+    for row in progress.counted(activity, report):
+        if row.anonymised:
+            continue
+        if row.tool == ALL_APPS or row.last_activity is None:
+            continue  # the overall date repeats one of the apps' dates
+        agents = row.tool == "Copilot agents"
+        week = monday(row.last_activity)
+        rows.append((row.external_id, week, row.tool, 0 if agents else 1, int(agents), 1, row.line))
+    return UsageRead(FORMAT, report, usage=frame_from_rows(rows))

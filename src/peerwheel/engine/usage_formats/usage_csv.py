@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ from ._csv import (
     read_chunks,
     to_monday,
 )
+from ._frame import FRAME_COLUMNS, Progress, ProgressCallback, UsageRead, concat_frames
 
 FORMAT = "usage-csv"
 
@@ -68,7 +70,6 @@ COLUMNS = (
 )
 _MIX_TOOL = np.uint64(0x9E3779B97F4A7C15)  # odd constants to mix three hashes into one
 _MIX_DAY = np.uint64(0xC2B2AE3D27D4EB4F)
-FRAME_COLUMNS = ("external_id", "week", "tool", "actions", "agent_actions", "active_days", "line")
 
 
 def detect(header: Sequence[str]) -> bool:
@@ -293,3 +294,22 @@ def parse(
 ) -> ParseResult[ParsedUsageRow]:
     frames, report = read_frames(source, today=today, file_name=file_name, overrides=overrides)
     return ParseResult(rows_from_frames(frames), report)
+
+
+def read(
+    path: Path,
+    *,
+    today: date | None = None,
+    file_name: str | None = None,
+    scope: str = "organisation",
+    on_progress: ProgressCallback | None = None,
+) -> UsageRead:
+    """The whole file as the standard usage frame (see `read_frames`)."""
+    del scope  # one signature for every format
+    progress = Progress(path, on_progress)
+    frames, report = read_frames(path, today=today, file_name=file_name)
+    parts = []
+    for frame in frames:
+        parts.append(frame)
+        progress(report.rows_read)
+    return UsageRead(FORMAT, report, usage=concat_frames(parts))

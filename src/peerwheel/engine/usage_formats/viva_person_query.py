@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -59,7 +60,8 @@ from ._csv import (
     text_column,
     to_monday,
 )
-from .usage_csv import FRAME_COLUMNS, rows_from_frames
+from ._frame import FRAME_COLUMNS, Progress, ProgressCallback, UsageRead, concat_frames
+from .usage_csv import rows_from_frames
 
 FORMAT = "viva-person-query"
 COLUMNS = (
@@ -385,3 +387,22 @@ def parse(
 ) -> ParseResult[ParsedUsageRow]:
     frames, report = read_frames(source, today=today, file_name=file_name, overrides=overrides)
     return ParseResult(rows_from_frames(frames), report)
+
+
+def read(
+    path: Path,
+    *,
+    today: date | None = None,
+    file_name: str | None = None,
+    scope: str = "organisation",
+    on_progress: ProgressCallback | None = None,
+) -> UsageRead:
+    """The whole file as the standard usage frame (see `read_frames`)."""
+    del scope  # one signature for every format
+    progress = Progress(path, on_progress)
+    frames, report = read_frames(path, today=today, file_name=file_name)
+    parts = []
+    for frame in frames:
+        parts.append(frame)
+        progress(report.rows_read)
+    return UsageRead(FORMAT, report, usage=concat_frames(parts))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peerwheel.core.commands import PeerwheelCommand, bar_callback, progress_bar
+from peerwheel.core.commands import PeerwheelCommand, progress_bar
 from peerwheel.hub.services import hub_counters_rebuild
 
 
@@ -16,12 +16,8 @@ class Command(PeerwheelCommand):
     public_name = "rebuild-counters"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        bar = progress_bar("rebuilding counters")
-        bar.unit = "post"
-        try:
-            changed = hub_counters_rebuild(on_progress=bar_callback(bar))
-        finally:
-            bar.close()
+        with progress_bar("rebuilding counters", unit="post") as bar:
+            changed = hub_counters_rebuild(on_progress=bar)
         if changed:
             plural = "post's" if changed == 1 else "posts'"
             self.stdout.write(f"fixed {changed} {plural} counters; every other post's were right")

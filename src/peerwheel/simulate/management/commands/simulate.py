@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandParser
-from tqdm import tqdm
 
-from peerwheel.core.commands import PeerwheelCommand
+from peerwheel.core.commands import PeerwheelCommand, ProgressBar
 from peerwheel.simulate import cli
 
 
@@ -29,7 +27,7 @@ class Command(PeerwheelCommand):
             self.stderr.write(warning)
         if options["action"] == "compare":
             options["cluster"] = options["cluster"] or settings.PEERWHEEL_DASK_SCHEDULER
-            bar = _LazyBar(unit="task")
+            bar = ProgressBar("simulating", unit="task")
             try:
                 comparison = cli.compare(options, on_done=bar)
             finally:
@@ -47,7 +45,9 @@ class Command(PeerwheelCommand):
                 self.stdout.write(f"chart written to {options['out']}")
             return
         # the peer and Bass models report steps; the progressive ones report runs done
-        bar = _LazyBar(unit="step" if options["model"] in ("peer", "bass") else "run")
+        bar = ProgressBar(
+            "simulating", unit="step" if options["model"] in ("peer", "bass") else "run"
+        )
         try:
             result = cli.run_one(options, on_step=bar)
         finally:
@@ -64,23 +64,3 @@ def _warnings_first(options: dict[str, Any]) -> list[str]:
     if model != "peer" and options["preset"]:
         out.append(f"warning: presets are peer-model scenarios; ignored for --model {model}")
     return out
-
-
-class _LazyBar:
-    """A progress bar on stderr that appears with the first progress report, so a bad input
-    is reported alone."""
-
-    def __init__(self, *, unit: str) -> None:
-        self.unit = unit
-        self.bar: tqdm | None = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = tqdm(desc="simulating", unit=self.unit, file=sys.stderr, leave=False)
-        self.bar.total = total
-        self.bar.n = done
-        self.bar.refresh()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()

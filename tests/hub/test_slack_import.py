@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from peerwheel.core.imports import ImportFailed
 from peerwheel.hub.models import Answer, InfluenceEvent, Post, Reaction
+from peerwheel.hub.slack_import import slack_import
 from peerwheel.org.models import Person
-from peerwheel.usage.services import UsageImportError, usage_import
 
 Write = Callable[..., Path]
 USERS = [
@@ -70,6 +71,18 @@ QUESTIONS = [
 ]
 
 
+@pytest.fixture
+def write_file(tmp_path: Path) -> Write:
+    """write_file("name.zip", bytes) → the path."""
+
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        return path
+
+    return write
+
+
 def export_zip(members: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -97,7 +110,7 @@ def test_channels_become_posts_answers_reactions_and_influence(
     org: dict[str, Person], write_file: Write
 ) -> None:
     path = write_file("slack.zip", good_export())
-    report = usage_import("slack-export", path, channels=("ai-tips", "ai-questions"))
+    report = slack_import(path, channels=("ai-tips", "ai-questions"))
     tip = Post.objects.get(kind="tip")
     assert tip.author == org["alice"]
     assert tip.tags == ["ai-tips"]
@@ -127,7 +140,7 @@ def test_channels_become_posts_answers_reactions_and_influence(
     assert report.details["answers"] == 1
     assert report.skipped == 2  # the join and xavier's message
     assert any("match no person" in w for w in report.warnings)
-    again = usage_import("slack-export", path, channels=("ai-tips", "ai-questions"))
+    again = slack_import(path, channels=("ai-tips", "ai-questions"))
     assert (again.created, again.unchanged) == (0, 3)
     assert (Post.objects.count(), Answer.objects.count(), Reaction.objects.count()) == (2, 1, 1)
 
@@ -197,8 +210,8 @@ def test_unsafe_or_foreign_zips_are_refused_and_nothing_is_written(
 ) -> None:
     path = write_file("upload.zip", content)
     channels = ("ai-general",) if "ai-general" in words else ("ai-tips",)
-    with pytest.raises(UsageImportError) as caught:
-        usage_import("slack-export", path, channels=channels)
+    with pytest.raises(ImportFailed) as caught:
+        slack_import(path, channels=channels)
     error = caught.value.report.errors[0]
     assert words in str(error).lower()
     assert error.file is not None and error.file.startswith("upload.zip")

@@ -21,11 +21,11 @@ from peerwheel.core.models import Import
 from peerwheel.hub.errors import HubError
 from peerwheel.hub.models import Answer, Post
 from peerwheel.hub.services import answer_post, post_publish, reaction_add
+from peerwheel.hub.slack_zip import SlackExport, SlackMessage
 from peerwheel.hub.validation import TITLE_MAX
 from peerwheel.org.models import Person
 from peerwheel.usage.identities import IdentityIndex
 from peerwheel.usage.models import ImportedMessage
-from peerwheel.usage.slack_zip import SlackExport, SlackMessage
 
 SOURCE = "slack"
 EMOJI = {

@@ -1,3 +1,5 @@
+"""`peerwheel export KIND`: on the top floor, as it knows every product's export."""
+
 from __future__ import annotations
 
 import sys
@@ -13,8 +15,9 @@ from peerwheel.hub.cli import export_posts
 from peerwheel.org.cli import export_people
 from peerwheel.usage.cli import export_segments, export_usage
 
-# kind → the function that writes it to a text stream. Each part of the product adds its own.
-KINDS: dict[str, Callable[..., None]] = {
+#: kind → the function that writes it to a text stream (`write(target, file_format)`).
+#: A new export kind is one more row here.
+EXPORT_KINDS: dict[str, Callable[..., None]] = {
     "people": export_people,
     "posts": export_posts,
     "segments": export_segments,
@@ -23,16 +26,16 @@ KINDS: dict[str, Callable[..., None]] = {
 
 
 class Command(PeerwheelCommand):
-    help = "Export data as CSV, JSON or Parquet. Kinds: " + ", ".join(KINDS)
+    help = "Export data as CSV, JSON or Parquet. Kinds: " + ", ".join(EXPORT_KINDS)
     public_name = "export"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("kind", choices=sorted(EXPORT_KINDS))
         parser.add_argument("--format", choices=list(EXPORT_FORMATS), default="csv")
         parser.add_argument("--out", help="write here instead of standard output")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        write = KINDS[options["kind"]]
+        write = EXPORT_KINDS[options["kind"]]
         out_path = options["out"]
         if not out_path:
             write(sys.stdout, options["format"])
