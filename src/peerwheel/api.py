@@ -21,7 +21,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from peerwheel.accounts.permissions import capabilities_of, role_of
 from peerwheel.accounts.selectors import user_for_token
 from peerwheel.core.errors import GetterError
-from peerwheel.core.ratelimit import RETRY_AFTER_SECONDS, rate_limited_error_of
+from peerwheel.core.ratelimit import rate_limited_error_of
 from peerwheel.hub.api import router as hub_router
 from peerwheel.hub.errors import GuardrailBlockedError, HubError
 
@@ -130,10 +130,7 @@ def _getter_error(request: HttpRequest, exc: GetterError) -> HttpResponse:
 def _hub_error(request: HttpRequest, exc: HubError) -> HttpResponse:
     """The hub's typed errors (404, 410, 403, 422 ...); a guardrails block adds "findings"."""
     extra = {"findings": exc.findings} if isinstance(exc, GuardrailBlockedError) else {}
-    response = error_response(request, exc.status, exc.code, exc.message, exc.details, **extra)
-    if exc.status == 429:
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    return error_response(request, exc.status, exc.code, exc.message, exc.details, **extra)
 
 
 @api.exception_handler(Throttled)
