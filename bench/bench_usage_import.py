@@ -76,7 +76,7 @@ def main() -> None:
         lambda: usage_import("usage-csv", path),
         repeat=1,
     )
-    assert report.created == args.rows and report.unmatched_ids == 0, report.summary()
+    assert report.created == args.rows and report.data["unmatched_ids"] == 0, report.summary()
     t_parse, _ = timed(
         "  of which, on its own: parse and validate (read_usage)",
         lambda: readers.read_usage(path, "usage-csv", file_name=path.name),

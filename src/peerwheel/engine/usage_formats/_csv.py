@@ -266,13 +266,17 @@ def numeric_column(
     values = column.fillna(0)
     if values.dtype.kind == "f":
         fraction = values != values.round()
-        note(fraction, values, "{value!r} is not a whole number")
-        values = values.where(~fraction, 0)
+        if fraction.any():
+            note(fraction, values, "{value!r} is not a whole number")
+            values = values.where(~fraction, 0)
     negative = values < 0
     note(negative, values, "{value!r} is negative")
     huge = values > maximum
     note(huge, values, "{value!r} is implausibly large (more than " + f"{maximum:,})")
-    return values.where(~(negative | huge), 0).astype("int64")
+    out_of_range = negative | huge
+    if out_of_range.any():
+        values = values.where(~out_of_range, 0)
+    return values.astype("int64")
 
 
 def date_column(
@@ -311,7 +315,8 @@ def date_column(
     future = parsed > today
     if future.any():
         note(future, parsed.dt.date, "{value} is in the future (today is " + f"{today.date()})")
-    return parsed.where(~(bad | future), today)
+    unusable = bad | future
+    return parsed.where(~unusable, today) if unusable.any() else parsed
 
 
 def _parse_dates(raw: pd.Series) -> pd.Series:

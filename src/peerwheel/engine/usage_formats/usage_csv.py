@@ -174,9 +174,12 @@ def _convert(
     """Check and convert one chunk; each problem is noted with its row in the chunk as `line`."""
     pos = csv_file.header_map.positions
     for column, field in ((person, "person"), (tool, "tool")):
+        empty = column.empty()
+        if not empty.any():
+            continue
         note_bad(
             problems,
-            column.empty(),
+            empty,
             pd.Series(column.values()),
             first_line=0,
             csv_file=csv_file,
