@@ -12,6 +12,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -27,7 +28,7 @@ from peerwheel.accounts.permissions import has_capability
 from peerwheel.accounts.roles import Capability
 from peerwheel.hub.errors import HubForbiddenError, HubGoneError, HubInputError, HubNotFoundError
 from peerwheel.hub.feed import feed_rank
-from peerwheel.hub.models import Answer, Post, PostKind, Reaction, Trial
+from peerwheel.hub.models import Answer, InfluenceEvent, Post, PostKind, Reaction, Trial
 from peerwheel.hub.search import search_queryset
 from peerwheel.hub.validation import kind as clean_kind
 from peerwheel.hub.views_data import (
@@ -395,6 +396,21 @@ def public_author_ids() -> set[int]:
             "author_id", flat=True
         )
     )
+
+
+def reach_ranking(*, since: datetime, limit: int) -> list[str]:
+    """Employee ids ranked by hub reach since `since`: the distinct colleagues with an influence
+    event from the person (they tried, commented on or reacted to the person's posts, or had
+    their questions answered). Events about anonymous posts never count (they would reveal an
+    author); ties in reach go by employee id."""
+    rows = (
+        InfluenceEvent.objects.filter(created__gte=since, anonymous_post=False)
+        .exclude(source=F("target"))
+        .values("source__employee_id")
+        .annotate(reach=Count("target", distinct=True))
+        .order_by("-reach", "source__employee_id")[:limit]
+    )
+    return [row["source__employee_id"] for row in rows]
 
 
 def posts_for_export() -> list[dict[str, object]]:

@@ -7,13 +7,14 @@ from datetime import timedelta
 import pandas as pd
 import scipy.sparse as sp
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from peerwheel.accounts.permissions import has_capability
 from peerwheel.accounts.roles import Capability
 from peerwheel.core.errors import ForbiddenError, NotFoundError
 from peerwheel.engine.networks import Network, org_network
+from peerwheel.hub.selectors import reach_ranking
 from peerwheel.org.models import Person, Tie
 from peerwheel.simulate.models import SimulationRun
 
@@ -81,20 +82,10 @@ def org_network_from_frame(people: pd.DataFrame) -> Network:
 
 
 def natural_champion_ids(*, limit: int = 200, weeks: int = NATURAL_WINDOW_WEEKS) -> list[str]:
-    """Employee ids ranked by hub reach over the last `weeks`: distinct colleagues who tried,
-    commented on or reacted to their posts, or whose questions they answered. Events about
-    anonymous posts never count (they would reveal an author). Empty without hub activity."""
-    from peerwheel.hub.models import InfluenceEvent
-
-    since = timezone.now() - timedelta(weeks=weeks)
-    rows = (
-        InfluenceEvent.objects.filter(created__gte=since, anonymous_post=False)
-        .exclude(source=F("target"))
-        .values("source__employee_id")
-        .annotate(reach=Count("target", distinct=True))
-        .order_by("-reach", "source__employee_id")[:limit]
-    )
-    return [row["source__employee_id"] for row in rows]
+    """Employee ids ranked by hub reach over the last `weeks` (`hub.selectors.reach_ranking`:
+    distinct colleagues who tried, commented on or reacted to their posts, or whose questions
+    they answered; never through an anonymous post). Empty without hub activity."""
+    return reach_ranking(since=timezone.now() - timedelta(weeks=weeks), limit=limit)
 
 
 def run_history(*, limit: int = 30) -> QuerySet[SimulationRun]:
