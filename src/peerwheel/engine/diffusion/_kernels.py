@@ -73,24 +73,45 @@ def _prefetch(typingctx, arr, idx):  # type: ignore[no-untyped-def]  # pragma: n
 prefetch = cast("Callable[[npt.NDArray[Any], int], None]", _prefetch)
 
 
-def edge_uniforms(key: int | np.uint64, edges: I64) -> F64:
-    """The cascade's coin for each edge in a run: uniform [0, 1), a hash of (key, edge)."""
-    x = np.uint64(key) ^ (edges.astype(np.uint64) * np.uint64(_EDGE))
+def splitmix(x: Any) -> Any:
+    """splitmix64's finaliser, the top 53 bits: the same body for numpy arrays of uint64 (here)
+    and for a compiled uint64 scalar (`splitmix_compiled`, in the kernels)."""
     x = x + np.uint64(_GOLDEN)
     x = (x ^ (x >> np.uint64(30))) * np.uint64(_M1)
     x = (x ^ (x >> np.uint64(27))) * np.uint64(_M2)
     x = x ^ (x >> np.uint64(31))
-    return (x >> np.uint64(11)).astype(np.float64) * _UNIT
+    return x >> np.uint64(11)
+
+
+splitmix_compiled = numba.njit(cache=True, inline="always")(splitmix)
+
+
+def edge_uniforms(key: int | np.uint64, edges: I64) -> F64:
+    """The cascade's coin for each edge in a run: uniform [0, 1), a hash of (key, edge)."""
+    x = np.uint64(key) ^ (edges.astype(np.uint64) * np.uint64(_EDGE))
+    return splitmix(x).astype(np.float64) * _UNIT
 
 
 @numba.njit(cache=True, inline="always")
 def _edge_uniform(key: np.uint64, edge: int) -> float:  # pragma: no cover - compiled
-    x = key ^ (np.uint64(edge) * np.uint64(_EDGE))
-    x = x + np.uint64(_GOLDEN)
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(_M1)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(_M2)
-    x = x ^ (x >> np.uint64(31))
-    return float(x >> np.uint64(11)) * _UNIT
+    """One edge's coin, as `edge_uniforms` draws it."""
+    return float(splitmix_compiled(key ^ (np.uint64(edge) * np.uint64(_EDGE)))) * _UNIT
+
+
+# ---- each body once, compiled twice --------------------------------------------------------
+
+
+def _compiled_twice(body_for: Callable[[Any], Callable[..., Any]]) -> tuple[Any, Any]:
+    """A kernel over runs, compiled serial (one run: a parallel region costs more than a whole
+    small run) and parallel (one run a thread). `body_for(loop)` is the plain body with its
+    loop over runs as `loop`: `range`, or `numba.prange`.
+
+    A factory, not one function compiled twice: numba's on-disk cache keys a function by its
+    code and closure, not by `parallel=`, so the two must differ in their closure (the loop).
+    """
+    serial = numba.njit(cache=True, nogil=True)(body_for(range))
+    parallel = numba.njit(parallel=True, cache=True)(body_for(numba.prange))
+    return serial, parallel
 
 
 # ---- threshold and complex contagion -------------------------------------------------------
@@ -188,56 +209,35 @@ def _threshold_run(
             break
 
 
-@numba.njit(cache=True, nogil=True)
-def _threshold_serial(
-    indptr: I64,
-    indices: I64,
-    weights: I64,
-    unit: int,
-    in_total: I64,
-    thresholds: Floats,
-    count_k: int,
-    seeds: I64,
-    runs: int,
-    steps: int,
-) -> I32:  # pragma: no cover - compiled
-    n = indptr.size - 1
-    times = np.full((runs, n), -1, dtype=np.int32)
-    for r in range(runs):
-        th = thresholds[r % thresholds.shape[0]]
-        sd = seeds[r % seeds.shape[0]]
-        args = (indptr, indices, weights, unit, in_total, th, count_k, sd, steps, times[r])
-        if unit > 0:
-            _threshold_run(*args, np.full(n, _NOT_SEEN_TIES, dtype=np.int32), _NOT_SEEN_TIES)
-        else:
-            _threshold_run(*args, np.full(n, _NOT_SEEN, dtype=np.int64), _NOT_SEEN)
-    return times
+def _threshold_runs_for(loop: Any) -> Callable[..., I32]:
+    def threshold_runs(
+        indptr: I64,
+        indices: I64,
+        weights: I64,
+        unit: int,
+        in_total: I64,
+        thresholds: Floats,
+        count_k: int,
+        seeds: I64,
+        runs: int,
+        steps: int,
+    ) -> I32:  # pragma: no cover - compiled
+        n = indptr.size - 1
+        times = np.full((runs, n), -1, dtype=np.int32)
+        for r in loop(runs):
+            th = thresholds[r % thresholds.shape[0]]
+            sd = seeds[r % seeds.shape[0]]
+            args = (indptr, indices, weights, unit, in_total, th, count_k, sd, steps, times[r])
+            if unit > 0:
+                _threshold_run(*args, np.full(n, _NOT_SEEN_TIES, dtype=np.int32), _NOT_SEEN_TIES)
+            else:
+                _threshold_run(*args, np.full(n, _NOT_SEEN, dtype=np.int64), _NOT_SEEN)
+        return times
+
+    return threshold_runs
 
 
-@numba.njit(parallel=True, cache=True)
-def _threshold_parallel(
-    indptr: I64,
-    indices: I64,
-    weights: I64,
-    unit: int,
-    in_total: I64,
-    thresholds: Floats,
-    count_k: int,
-    seeds: I64,
-    runs: int,
-    steps: int,
-) -> I32:  # pragma: no cover - compiled
-    n = indptr.size - 1
-    times = np.full((runs, n), -1, dtype=np.int32)
-    for r in numba.prange(runs):
-        th = thresholds[r % thresholds.shape[0]]
-        sd = seeds[r % seeds.shape[0]]
-        args = (indptr, indices, weights, unit, in_total, th, count_k, sd, steps, times[r])
-        if unit > 0:
-            _threshold_run(*args, np.full(n, _NOT_SEEN_TIES, dtype=np.int32), _NOT_SEEN_TIES)
-        else:
-            _threshold_run(*args, np.full(n, _NOT_SEEN, dtype=np.int64), _NOT_SEEN)
-    return times
+_threshold_serial, _threshold_parallel = _compiled_twice(_threshold_runs_for)
 
 
 def unit_weight(weights: I64) -> int:
@@ -368,44 +368,29 @@ def _cascade_run(
             break
 
 
-@numba.njit(cache=True, nogil=True)
-def _cascade_serial(
-    indptr: I64,
-    indices: I64,
-    edge_p: F64,
-    p: float,
-    keys: npt.NDArray[np.uint64],
-    seeds: I64,
-    steps: int,
-) -> I32:  # pragma: no cover - compiled
-    n = indptr.size - 1
-    runs = keys.size
-    times = np.full((runs, n), -1, dtype=np.int32)
-    for r in range(runs):
-        _cascade_run(
-            indptr, indices, edge_p, p, keys[r], seeds[r % seeds.shape[0]], steps, times[r]
-        )
-    return times
+def _cascade_runs_for(loop: Any) -> Callable[..., I32]:
+    def cascade_runs(
+        indptr: I64,
+        indices: I64,
+        edge_p: F64,
+        p: float,
+        keys: npt.NDArray[np.uint64],
+        seeds: I64,
+        steps: int,
+    ) -> I32:  # pragma: no cover - compiled
+        n = indptr.size - 1
+        runs = keys.size
+        times = np.full((runs, n), -1, dtype=np.int32)
+        for r in loop(runs):
+            _cascade_run(
+                indptr, indices, edge_p, p, keys[r], seeds[r % seeds.shape[0]], steps, times[r]
+            )
+        return times
+
+    return cascade_runs
 
 
-@numba.njit(parallel=True, cache=True)
-def _cascade_parallel(
-    indptr: I64,
-    indices: I64,
-    edge_p: F64,
-    p: float,
-    keys: npt.NDArray[np.uint64],
-    seeds: I64,
-    steps: int,
-) -> I32:  # pragma: no cover - compiled
-    n = indptr.size - 1
-    runs = keys.size
-    times = np.full((runs, n), -1, dtype=np.int32)
-    for r in numba.prange(runs):
-        _cascade_run(
-            indptr, indices, edge_p, p, keys[r], seeds[r % seeds.shape[0]], steps, times[r]
-        )
-    return times
+_cascade_serial, _cascade_parallel = _compiled_twice(_cascade_runs_for)
 
 
 def cascade_numba(

@@ -17,7 +17,7 @@ import numpy.typing as npt
 from scipy.stats import binom
 
 from peerwheel.engine.diffusion import CascadeParams, ThresholdParams
-from peerwheel.engine.diffusion._kernels import prefetch
+from peerwheel.engine.diffusion._kernels import prefetch, splitmix_compiled
 from peerwheel.engine.diffusion.cascade import edge_probabilities
 from peerwheel.engine.networks import Network
 
@@ -31,8 +31,6 @@ MAX_TABLES = 4096  # distinct (ties, probability) tables at most
 # how a node's live in-ties are drawn (column 3 of InGraph.meta)
 _PER_TIE, _ALL_LIVE, _GEOMETRIC, _COUNT, _ONE_BY_WEIGHT = 0, 1, 2, 3, 4
 _GOLDEN = 0x9E3779B97F4A7C15
-_M1 = 0xBF58476D1CE4E5B9
-_M2 = 0x94D049BB133111EB
 _UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
 
@@ -140,12 +138,8 @@ def _meta(ptr: I64, table: I64, kind: npt.NDArray[np.integer]) -> I64:
 @numba.njit(cache=True, inline="always")
 def _next(state: np.uint64) -> tuple[np.uint64, float]:  # pragma: no cover - compiled
     """splitmix64: the next state and a uniform on [0, 1)."""
-    state = state + np.uint64(_GOLDEN)
-    z = state
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(_M1)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(_M2)
-    z = z ^ (z >> np.uint64(31))
-    return state, float(np.int64(z >> np.uint64(11))) * _UNIT
+    z = splitmix_compiled(state)
+    return state + np.uint64(_GOLDEN), float(np.int64(z)) * _UNIT
 
 
 @numba.njit(cache=True, nogil=True)
