@@ -9,6 +9,7 @@ from django import forms
 from peerwheel.engine.diffusion import Cadence
 from peerwheel.engine.scenarios import PRESETS, Scenario, preset
 from peerwheel.engine.seeding import SeedStrategy
+from peerwheel.simulate.scenarios import Levers, scenario_with_levers
 from peerwheel.simulate.services import STRATEGY_LABELS
 
 STRATEGY_CHOICES = [("none", STRATEGY_LABELS[None])] + [
@@ -81,16 +82,19 @@ class ScenarioForm(forms.Form):
     def arms(self) -> list[Scenario]:
         """The scenarios to run side by side (call after is_valid())."""
         data = self.cleaned_data
-        k = data["k"]
-        if data["mode"] == "presets":
-            return [preset(key).with_changes(k=k) for key in data["presets"]]
-        changes: dict[str, Any] = {"k": k}
-        for name in ("friction", "safety", "mandate_week", "failure_week"):
-            if data.get(name) is not None:
-                changes[name] = data[name]
-        if data.get("show_and_tell"):
-            changes["show_and_tell"] = Cadence(data["show_and_tell"])
-        base = preset(data["base"]).with_changes(**changes)
+        if data["mode"] == "presets":  # each exactly as described, with its k
+            return [
+                scenario_with_levers(preset(key), Levers(k=data["k"])) for key in data["presets"]
+            ]
+        levers = Levers(
+            friction=data.get("friction"),
+            safety=data.get("safety"),
+            mandate_week=data.get("mandate_week"),
+            failure_week=data.get("failure_week"),
+            show_and_tell=Cadence(data["show_and_tell"]) if data.get("show_and_tell") else None,
+            k=data["k"],
+        )
+        base = scenario_with_levers(preset(data["base"]), levers)
         arms = []
         for name in data["strategies"]:
             strategy = None if name == "none" else SeedStrategy(name)

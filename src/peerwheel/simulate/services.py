@@ -21,10 +21,11 @@ from django.utils import timezone
 from peerwheel.engine.networks import Network
 from peerwheel.engine.scenarios import Scenario
 from peerwheel.engine.seeding import SeedStrategy
-from peerwheel.engine.sweep import SweepTask, run_task, summarise
+from peerwheel.engine.sweep import run_task, summarise
 from peerwheel.org.models import Person
 from peerwheel.simulate import selectors
 from peerwheel.simulate.models import SimulationRun
+from peerwheel.simulate.scenarios import scenario_task
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.25
@@ -175,15 +176,8 @@ def _execute(
             )
         verb = "choosing champions" if arm.strategy is not None else "starting"
         report(i, 0.0, f"{arm.name}: {verb}")
-        task = SweepTask(
-            label=arm.key,
-            params=arm.peer_params(),
-            strategy=arm.strategy,
-            k=arm.k,
-            rng_seed=run.seed,
-            runs=runs,
-            steps=weeks,
-            natural_ids=tuple(natural_ids) or None,
+        task = scenario_task(
+            arm, rng_seed=run.seed, runs=runs, steps=weeks, natural_ids=natural_ids
         )
 
         def on_step(done: int, total: int, index: int = i, name: str = arm.name) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandParser
 
 from peerwheel.core.commands import PeerwheelCommand, ProgressBar
-from peerwheel.simulate import cli
+from peerwheel.simulate import cli, cli_output
+from peerwheel.simulate.options import SimulateOptions, add_arguments
 
 
 class Command(PeerwheelCommand):
@@ -20,13 +22,14 @@ class Command(PeerwheelCommand):
     requires_system_checks: list[str] = []  # a file graph must work without any database
 
     def add_arguments(self, parser: CommandParser) -> None:
-        cli.add_arguments(parser)
+        add_arguments(parser)
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: Any, **parsed: Any) -> None:
+        options = SimulateOptions.from_parsed(parsed)
         for warning in _warnings_first(options):
             self.stderr.write(warning)
-        if options["action"] == "compare":
-            options["cluster"] = options["cluster"] or settings.PEERWHEEL_DASK_SCHEDULER
+        if options.action == "compare":
+            options = replace(options, cluster=options.cluster or settings.PEERWHEEL_DASK_SCHEDULER)
             bar = ProgressBar("simulating", unit="task")
             try:
                 comparison = cli.compare(options, on_done=bar)
@@ -34,33 +37,33 @@ class Command(PeerwheelCommand):
                 bar.close()
             for warning in comparison.graph.warnings:
                 self.stderr.write(f"warning: {warning}")
-            if options["out"]:
-                cli.write_chart(comparison, options["out"])
+            if options.out:
+                cli_output.write_chart(comparison, options.out)
             self.stdout.write(
-                cli.comparison_json(comparison)
-                if options["json"]
-                else cli.comparison_table(comparison)
+                cli_output.comparison_json(comparison)
+                if options.json
+                else cli_output.comparison_table(comparison)
             )
-            if options["out"] and not options["json"]:
-                self.stdout.write(f"chart written to {options['out']}")
+            if options.out and not options.json:
+                self.stdout.write(f"chart written to {options.out}")
             return
         # the peer and Bass models report steps; the progressive ones report runs done
-        bar = ProgressBar(
-            "simulating", unit="step" if options["model"] in ("peer", "bass") else "run"
-        )
+        bar = ProgressBar("simulating", unit="step" if options.model in ("peer", "bass") else "run")
         try:
             result = cli.run_one(options, on_step=bar)
         finally:
             bar.close()
         for warning in result["graph"]["warnings"]:
             self.stderr.write(f"warning: {warning}")
-        self.stdout.write(cli.to_json(result) if options["json"] else cli.run_text(result))
+        self.stdout.write(
+            cli_output.to_json(result) if options.json else cli_output.run_text(result)
+        )
 
 
-def _warnings_first(options: dict[str, Any]) -> list[str]:
+def _warnings_first(options: SimulateOptions) -> list[str]:
     """Options that do nothing for the chosen model, said up front."""
-    model = options["model"]
+    model = options.model
     out = []
-    if model != "peer" and options["preset"]:
+    if model != "peer" and options.preset:
         out.append(f"warning: presets are peer-model scenarios; ignored for --model {model}")
     return out

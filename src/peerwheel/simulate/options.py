@@ -1,0 +1,199 @@
+"""What `peerwheel simulate` was asked: its arguments, parsed into one frozen `SimulateOptions`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from peerwheel.engine.diffusion import Cadence, ModelKind
+from peerwheel.engine.scenarios import PRESETS
+from peerwheel.engine.seeding import SeedStrategy
+from peerwheel.simulate.scenarios import Levers
+
+DEFAULT_STRATEGIES = "natural,appointed,degree,optimised"
+DEFAULT_K = 15
+
+
+class _Unset:
+    """--seed-strategy not given (None means "none": no champions)."""
+
+    def __repr__(self) -> str:
+        return "the scenario's"
+
+
+UNSET = _Unset()
+
+
+# ---- argument types ------------------------------------------------------------------------
+
+
+def _int_at_least(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        return value
+
+    return parse
+
+
+def _unit(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    return value
+
+
+def strategy_arg(text: str) -> SeedStrategy | None:
+    if text == "none":
+        return None
+    try:
+        return SeedStrategy(text)
+    except ValueError:
+        known = ", ".join(["none", *(s.value for s in SeedStrategy)])
+        raise argparse.ArgumentTypeError(f"unknown strategy {text!r}; choose {known}") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    positive = _int_at_least(1)
+    parser.add_argument(
+        "action",
+        nargs="?",
+        default="run",
+        choices=("run", "compare"),
+        help="run (default): one model run; compare: strategies side by side (a sweep)",
+    )
+    model = parser.add_argument_group("model and network")
+    model.add_argument("--model", choices=[m.value for m in ModelKind], default="peer")
+    model.add_argument(
+        "--graph", default="org", help="org (the organisation in the database) or PATH.csv"
+    )
+    model.add_argument("--directed", action="store_true", help="read the edge list as directed")
+    model.add_argument(
+        "--groups", type=Path, help="node,GROUP CSV with a header, e.g. node,department"
+    )
+    model.add_argument(
+        "--thresholds", default="uniform:0:1", help="uniform:A:B, normal:MEAN:SD or PATH.csv"
+    )
+    model.add_argument("--complex-k", type=positive, default=2, help="exposures needed")
+    model.add_argument("--edge-p", default="0.1", help="cascade tie probability P or 'weighted'")
+    model.add_argument("--p", type=_unit, default=0.03, help="Bass innovation coefficient")
+    model.add_argument("--q", type=_unit, default=0.38, help="Bass imitation coefficient")
+    model.add_argument("--people", type=positive, default=10_000, help="Bass population")
+    model.add_argument("--substeps", type=positive, default=1, help="Bass substeps per step")
+    peer = parser.add_argument_group("peer-model scenario")
+    peer.add_argument("--preset", choices=[s.key for s in PRESETS], help="start from a preset")
+    peer.add_argument("--friction", type=_unit)
+    peer.add_argument("--safety", type=_unit)
+    peer.add_argument("--mandate-week", type=positive)
+    peer.add_argument("--show-and-tell", choices=[c.value for c in Cadence])
+    peer.add_argument("--failure-week", type=positive, help="a visible failure in week N")
+    seeds = parser.add_argument_group("champions (seeds)")
+    seeds.add_argument("--seeds", type=Path, help="a file of node ids, one a line")
+    seeds.add_argument(
+        "--seed-strategy",
+        type=strategy_arg,
+        default=UNSET,
+        help="none|natural|appointed|degree|pagerank|optimised",
+    )
+    seeds.add_argument("--k", type=positive, help=f"how many champions (default {DEFAULT_K})")
+    seeds.add_argument(
+        "--natural-list", type=Path, help="natural champions, best first, one id a line"
+    )
+    seeds.add_argument(
+        "--appointed-from", help="GROUP=V1,V2: appoint at random from these (default: anyone)"
+    )
+    runs = parser.add_argument_group("runs")
+    runs.add_argument("--runs", type=positive, default=100, help="Monte Carlo runs")
+    runs.add_argument("--steps", type=_int_at_least(0), help="steps (default 52 weeks; 50)")
+    runs.add_argument("--rng-seed", type=_int_at_least(0), default=42)
+    runs.add_argument("--json", action="store_true", help="print the result as JSON")
+    sweep = parser.add_argument_group("compare (a sweep)")
+    sweep.add_argument("--strategies", help=f"comma-separated (default {DEFAULT_STRATEGIES})")
+    sweep.add_argument("--presets", help="comma-separated scenario presets (peer model)")
+    sweep.add_argument("--rng-seeds", help="comma-separated rng seeds; runs are pooled")
+    sweep.add_argument("--out", type=Path, help="write the chart: PATH.html or PATH.png")
+    sweep.add_argument("--cluster", help="Dask scheduler tcp://HOST:PORT (or env)")
+    sweep.add_argument("--workers", type=positive, help="local processes (default: CPUs)")
+
+
+@dataclass(frozen=True)
+class SimulateOptions:
+    """Every option of `peerwheel simulate`, as parsed (see `add_arguments` for their help)."""
+
+    action: str = "run"
+    model: ModelKind = ModelKind.PEER
+    graph: str = "org"
+    directed: bool = False
+    groups: Path | None = None
+    thresholds: str = "uniform:0:1"
+    complex_k: int = 2
+    edge_p: str = "0.1"
+    p: float = 0.03
+    q: float = 0.38
+    people: int = 10_000
+    substeps: int = 1
+    preset: str | None = None
+    friction: float | None = None
+    safety: float | None = None
+    mandate_week: int | None = None
+    show_and_tell: Cadence | None = None
+    failure_week: int | None = None
+    seeds: Path | None = None
+    seed_strategy: SeedStrategy | _Unset | None = UNSET
+    k: int | None = None
+    natural_list: Path | None = None
+    appointed_from: str | None = None
+    runs: int = 100
+    steps: int | None = None
+    rng_seed: int = 42
+    json: bool = False
+    strategies: str | None = None
+    presets: str | None = None
+    rng_seeds: str | None = None
+    out: Path | None = None
+    cluster: str | None = None
+    workers: int | None = None
+
+    @classmethod
+    def from_parsed(cls, options: Mapping[str, Any]) -> SimulateOptions:
+        """From the parser's options (a command's **options; other keys are ignored)."""
+        values = {f.name: options[f.name] for f in fields(cls) if f.name in options}
+        values["model"] = ModelKind(values.get("model", ModelKind.PEER))
+        if values.get("show_and_tell"):
+            values["show_and_tell"] = Cadence(values["show_and_tell"])
+        else:
+            values["show_and_tell"] = None
+        return cls(**values)
+
+    @property
+    def is_peer(self) -> bool:
+        return self.model == ModelKind.PEER
+
+    @property
+    def levers(self) -> Levers:
+        """The peer-scenario levers given on the command line."""
+        return Levers(
+            friction=self.friction,
+            safety=self.safety,
+            mandate_week=self.mandate_week,
+            failure_week=self.failure_week,
+            show_and_tell=self.show_and_tell,
+            k=self.k,
+        )
+
+    @property
+    def step_count(self) -> int:
+        """--steps, or the model's default: 52 weeks for the peer model, 50 steps otherwise."""
+        if self.steps is not None:
+            return int(self.steps)
+        return 52 if self.is_peer else 50
