@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,13 @@ import pandas as pd
 import pytest
 from django.core.management.base import CommandError
 
+from peerwheel.engine.diffusion import Cadence
 from peerwheel.engine.diffusion.bass import discrete_recursion
+from peerwheel.simulate import cli
+from peerwheel.simulate.forms import ScenarioForm
 from peerwheel.simulate.management.commands.simulate import Command as SimulateCommand
+from peerwheel.simulate.options import SimulateOptions
+from peerwheel.simulate.scenarios import scenario_task
 from tests.simulate.helpers import EMAIL_DEPARTMENTS, simulate, simulate_json
 
 Write = Callable[[str, str], Path]
@@ -280,3 +286,27 @@ def test_compare_on_a_dask_cluster_matches_the_local_run(ring: Path, settings: A
     for rows in (named["rows"], from_env["rows"]):
         assert [r["mean_fraction"] for r in rows] == [r["mean_fraction"] for r in local["rows"]]
         assert [r["band_high"] for r in rows] == [r["band_high"] for r in local["rows"]]
+
+
+def test_the_command_and_the_page_build_the_same_scenario_and_task_from_the_same_levers() -> None:
+    levers = {"friction": 0.2, "mandate_week": 5, "show_and_tell": "weekly", "k": 7}
+    form = ScenarioForm(
+        data={"mode": "strategies", "base": "natural", "strategies": ["natural", "degree"],
+              "runs": 50, "weeks": 26, "seed": 42, **levers}
+    )  # fmt: skip
+    assert form.is_valid(), form.errors
+    page = form.arms()[0]
+    parsed = SimulateCommand().create_parser("peerwheel", "simulate").parse_args(
+        ["--preset", "natural", "--friction", "0.2", "--mandate-week", "5",
+         "--show-and-tell", "weekly", "--k", "7", "--steps", "26", "--runs", "50"]
+    )  # fmt: skip
+    options = SimulateOptions.from_parsed(vars(parsed))
+    command = cli.scenario_from(options)
+
+    assert command == page.with_changes(key="natural", name=command.name)
+    assert (command.friction, command.mandate_week, command.show_and_tell, command.k) == (
+        0.2, 5, Cadence.WEEKLY, 7
+    )  # fmt: skip
+    graph = cli.Graph(network=None, source="-")
+    task = cli.sweep_tasks(replace(options, strategies="natural"), graph)[0]
+    assert task == replace(scenario_task(page, rng_seed=42, runs=50, steps=26), label="natural")
