@@ -102,3 +102,14 @@ def test_every_kind_of_the_one_table_is_in_the_command_and_the_docs(
     for kind in IMPORT_KINDS.values():
         assert kind.name in help_text
         assert f"| `{kind.name}` |" in docs, f"docs/usage.md lacks a row for {kind.name}"
+
+
+def test_an_unexpected_error_fails_the_row_instead_of_leaving_it_running() -> None:
+    run = ImportRun(kind="usage-csv", file_name="f.csv")
+
+    with pytest.raises(RuntimeError), run.refusing():
+        raise RuntimeError("a bug, not a bad file")
+
+    record = Import.objects.get(pk=run.record.pk)
+    assert record.status == Import.Status.FAILED
+    assert "internal error" in record.errors[0]["message"]

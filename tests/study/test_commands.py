@@ -191,3 +191,16 @@ def test_the_progress_bar_shows_only_when_the_work_takes_a_while(
     assert (fast, slow) == (1, 2)
     assert quiet == ""
     assert "analysing:" in shown
+
+
+@pytest.mark.django_db
+def test_a_survey_dry_run_checks_the_file_and_writes_no_wave(
+    survey_frame: pd.DataFrame, write_csv: Callable[..., Path]
+) -> None:
+    out = io.StringIO()
+
+    call_command("importdata", "survey", str(write_csv(survey_frame)), "--dry-run", stdout=out)
+
+    assert "would create 200" in out.getvalue() and "dry run: nothing was written" in out.getvalue()
+    assert not SurveyWave.objects.exists() and not Response.objects.exists()
+    assert Import.objects.get().status == Import.Status.DRY_RUN

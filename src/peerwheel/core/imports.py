@@ -293,11 +293,24 @@ class ImportRun:
 
     @contextmanager
     def refusing(self) -> Iterator[ImportRun]:
-        """A `TabularError` raised inside fails the run (with every problem it carries)."""
+        """A `TabularError` raised inside fails the run (with every problem it carries); any
+        other exception also ends the row as failed (never RUNNING for ever) and goes on up."""
         try:
             yield self
         except TabularError as exc:
             self.fail(problems_of(exc))
+        except ImportFailed:
+            raise
+        except Exception:
+            self.report.errors.append(
+                TabularError(
+                    "the import stopped on an internal error; nothing was written "
+                    "(the server log has the details)",
+                    file=self.report.file,
+                )
+            )
+            self._save(Import.Status.FAILED)
+            raise
 
     def refuse_if_errors(self) -> None:
         if self.report.errors:

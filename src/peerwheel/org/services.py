@@ -69,13 +69,35 @@ def people_import(
     report = run.report
     with run.refusing():
         run.check_size(len(data))
-        kind = file_format if file_format != "auto" else _detect_format(name, data[:256])
-        if kind == "scim":
-            records, errors, warnings = read_people_scim(io.BytesIO(data), file_name=name)
-        else:
-            records, errors, warnings = read_people_csv(
-                io.BytesIO(data), mapping=mapping, file_name=name
-            )
+        records = _read_and_check(data, name, file_format, mapping, report)
+        if not skip_invalid:
+            run.refuse_if_errors()
+        bad_lines = {e.line for e in report.errors}
+        good = [r for r in records if r.line not in bad_lines]
+        report.skipped = report.rows_read - len(good)
+        run.progress(0, len(good), "writing")
+        with transaction.atomic():
+            _upsert(good, report, on_progress=lambda d, t: run.progress(d, t, "writing"))
+            if dry_run:
+                transaction.set_rollback(True)
+    return run.finish()
+
+
+def _read_and_check(
+    data: bytes,
+    name: str,
+    file_format: PeopleFormat,
+    mapping: Mapping[str, str] | None,
+    report: ImportReport,
+) -> list[PersonRecord]:
+    """Parse the file and check every row; every problem goes into `report.errors`."""
+    kind = file_format if file_format != "auto" else _detect_format(name, data[:256])
+    if kind == "scim":
+        records, errors, warnings = read_people_scim(io.BytesIO(data), file_name=name)
+    else:
+        records, errors, warnings = read_people_csv(
+            io.BytesIO(data), mapping=mapping, file_name=name
+        )
     report.warnings.extend(warnings)
     report.rows_read = report.records = len(records) + len(errors)
     unknown_families = sorted(
@@ -88,17 +110,7 @@ def people_import(
         )
     records, more_errors = _validate(records, name)
     report.errors = sorted([*errors, *more_errors], key=lambda e: e.line or 0)
-    bad_lines = {e.line for e in report.errors}
-    if not skip_invalid:
-        run.refuse_if_errors()
-    good = [r for r in records if r.line not in bad_lines]
-    report.skipped = report.rows_read - len(good)
-    run.progress(0, len(good), "writing")
-    with transaction.atomic():
-        _upsert(good, report, on_progress=lambda d, t: run.progress(d, t, "writing"))
-        if dry_run:
-            transaction.set_rollback(True)
-    return run.finish()
+    return records
 
 
 def _validate(

@@ -323,27 +323,31 @@ def survey_import(
             )
         except SurveyDataError as exc:
             run.fail(_problems(exc.problems, name))
-    report.warnings.extend(validated.warnings)
-    rows = _rows_from_frame(frame, instrument)
-    run.progress(0, len(rows), "writing")
-    with transaction.atomic():
-        wave = SurveyWave.objects.create(
-            name=wave_name or f"Imported: {name}"[:200],
-            instrument=instrument_version,
-            status=SurveyWave.Status.CLOSED,
-            source=SurveyWave.Source.IMPORT,
-            created_by=_user(actor),
-            import_record=run.record,
-        )
-        Response.objects.bulk_create([Response(wave=wave, **row) for row in rows], batch_size=1000)
-        report.created = len(rows)
-        report.data["wave"] = None if dry_run else wave.pk
-        report.notes.append(
-            f"survey wave {wave.pk}: {wave.name}" if not dry_run else "survey wave: none (dry run)"
-        )
-        if dry_run:
-            transaction.set_rollback(True)
-    run.progress(len(rows), len(rows), "writing")
+        report.warnings.extend(validated.warnings)
+        rows = _rows_from_frame(frame, instrument)
+        run.progress(0, len(rows), "writing")
+        with transaction.atomic():
+            wave = SurveyWave.objects.create(
+                name=wave_name or f"Imported: {name}"[:200],
+                instrument=instrument_version,
+                status=SurveyWave.Status.CLOSED,
+                source=SurveyWave.Source.IMPORT,
+                created_by=_user(actor),
+                import_record=run.record,
+            )
+            Response.objects.bulk_create(
+                [Response(wave=wave, **row) for row in rows], batch_size=1000
+            )
+            report.created = len(rows)
+            report.data["wave"] = None if dry_run else wave.pk
+            report.notes.append(
+                f"survey wave {wave.pk}: {wave.name}"
+                if not dry_run
+                else "survey wave: none (dry run)"
+            )
+            if dry_run:
+                transaction.set_rollback(True)
+        run.progress(len(rows), len(rows), "writing")
     return run.finish()
 
 

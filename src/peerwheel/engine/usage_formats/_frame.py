@@ -91,6 +91,20 @@ def concat_frames(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return frame[list(FRAME_COLUMNS)]
 
 
+def read_chunked(
+    kind: str,
+    chunks: tuple[Iterable[pd.DataFrame], ParseReport],
+    progress: Progress,
+) -> UsageRead:
+    """The standard frame from a chunked reader's (frames, report), with progress per chunk."""
+    frames, report = chunks
+    parts = []
+    for frame in frames:
+        parts.append(frame)
+        progress(report.rows_read)
+    return UsageRead(kind, report, usage=concat_frames(parts))
+
+
 def frame_from_rows(rows: Iterable[tuple[object, ...]]) -> pd.DataFrame:
     """The standard frame from (external_id, week, tool, actions, agents, days, line) tuples."""
     listed = list(rows)

@@ -60,7 +60,7 @@ from ._csv import (
     text_column,
     to_monday,
 )
-from ._frame import FRAME_COLUMNS, Progress, ProgressCallback, UsageRead, concat_frames
+from ._frame import FRAME_COLUMNS, Progress, ProgressCallback, UsageRead, read_chunked
 from .usage_csv import rows_from_frames
 
 FORMAT = "viva-person-query"
@@ -400,9 +400,4 @@ def read(
     """The whole file as the standard usage frame (see `read_frames`)."""
     del scope  # one signature for every format
     progress = Progress(path, on_progress)
-    frames, report = read_frames(path, today=today, file_name=file_name)
-    parts = []
-    for frame in frames:
-        parts.append(frame)
-        progress(report.rows_read)
-    return UsageRead(FORMAT, report, usage=concat_frames(parts))
+    return read_chunked(FORMAT, read_frames(path, today=today, file_name=file_name), progress)
