@@ -13,6 +13,7 @@ from django.core.management import call_command
 from peerwheel.core.imports import IMPORT_KINDS, ImportFailed, ImportRun, import_record_start
 from peerwheel.core.models import Import
 from peerwheel.engine.tabular import TabularError
+from peerwheel.engine.usage_formats import DETECTION_ORDER
 from peerwheel.org.services import people_import
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,12 @@ def test_the_people_import_reports_its_progress_through_the_run(tmp_path: Path) 
     people_import(path, on_progress=lambda d, t: seen.append((d, t)))
 
     assert seen[-1] == (1200, 1200) and (500, 1200) in seen
+
+
+def test_every_usage_format_is_a_row_of_the_one_table_read_by_its_own_module() -> None:
+    readers = {name: kind.reader for name, kind in IMPORT_KINDS.items() if kind.reader}
+    assert sorted(readers) == sorted(module.FORMAT for module in DETECTION_ORDER)
+    assert all(name == module.FORMAT for name, module in readers.items())
 
 
 def test_every_kind_of_the_one_table_is_in_the_command_and_the_docs(

@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 
 from peerwheel.engine.usage_formats import (
-    FORMATS,
+    DETECTION_ORDER,
     chatgpt_enterprise,
     detect_format,
     identity_map,
@@ -77,8 +77,8 @@ def test_bom_crlf_and_semicolons_read_like_a_plain_file(
     assert got == expected
 
 
-def test_every_format_is_listed_once() -> None:
-    assert list(FORMATS) == [
+def test_every_format_is_tried_once_most_specific_first() -> None:
+    assert [module.FORMAT for module in DETECTION_ORDER] == [
         "viva-person-query",
         "m365-copilot-usage",
         "chatgpt-enterprise",

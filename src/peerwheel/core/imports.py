@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -33,6 +34,15 @@ from django.utils import timezone
 
 from peerwheel.core.models import Import
 from peerwheel.engine.tabular import TabularError
+from peerwheel.engine.usage_formats import (
+    chatgpt_enterprise,
+    github_copilot_metrics,
+    github_copilot_seats,
+    identity_map,
+    m365_copilot_usage,
+    usage_csv,
+    viva_person_query,
+)
 
 ProgressCallback = Callable[[int, int], None]
 Actor = User | AnonymousUser | None
@@ -55,6 +65,9 @@ class ImportKind:
     channels: bool = False
     #: what the command line adds to the description (an option only the command has)
     cli_help: str = ""
+    #: the engine's format module that reads it (`read()` returns the standard frame), for the
+    #: usage kinds
+    reader: ModuleType | None = None
 
 
 #: Every import kind, in the order a person would look. Add a new kind here (and its importer
@@ -77,37 +90,48 @@ IMPORT_KINDS: dict[str, ImportKind] = {
             on_page=False,
         ),
         ImportKind(
-            "viva-person-query",
+            viva_person_query.FORMAT,
             "Viva Insights person query with Copilot metrics (CSV)",
             "usage",
+            reader=viva_person_query,
         ),
         ImportKind(
-            "m365-copilot-usage",
+            m365_copilot_usage.FORMAT,
             "Microsoft 365 admin center, Copilot usage user detail (CSV)",
             "usage",
+            reader=m365_copilot_usage,
         ),
         ImportKind(
-            "github-copilot-metrics",
+            github_copilot_metrics.FORMAT,
             "GitHub Copilot metrics API, organisation or team (JSON)",
             "usage",
+            reader=github_copilot_metrics,
             mapping=True,
             cli_help="--map scope=ORG/TEAM names what it covers",
         ),
-        ImportKind("github-copilot-seats", "GitHub Copilot seat assignments API (JSON)", "usage"),
         ImportKind(
-            "chatgpt-enterprise",
+            github_copilot_seats.FORMAT,
+            "GitHub Copilot seat assignments API (JSON)",
+            "usage",
+            reader=github_copilot_seats,
+        ),
+        ImportKind(
+            chatgpt_enterprise.FORMAT,
             "ChatGPT Enterprise user analytics, weekly or daily (CSV)",
             "usage",
+            reader=chatgpt_enterprise,
         ),
         ImportKind(
-            "usage-csv",
+            usage_csv.FORMAT,
             "generic usage CSV: person, week or date, tool, actions[, agents, days]",
             "usage",
+            reader=usage_csv,
         ),
         ImportKind(
-            "identity-map",
+            identity_map.FORMAT,
             "identity map: external id (email, UPN, login, opaque id), employee id",
             "usage",
+            reader=identity_map,
         ),
         ImportKind(
             "slack-export",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 from peerwheel.core.imports import IMPORT_KINDS, ProgressCallback
 from peerwheel.engine.usage_formats import (
-    FORMATS,
     FRAME_COLUMNS,
     UsageFileError,
     UsageRead,
@@ -29,10 +29,16 @@ __all__ = ["FRAME_COLUMNS", "LOWER_BOUND_KINDS", "UsageRead", "kind_for", "read_
 LOWER_BOUND_KINDS = frozenset({m365_copilot_usage.FORMAT, github_copilot_seats.FORMAT})
 
 
+#: The usage kinds of the one import table, each with the engine format that reads it.
+READERS: dict[str, ModuleType] = {
+    name: kind.reader for name, kind in IMPORT_KINDS.items() if kind.reader is not None
+}
+
+
 def kind_for(path: Path, kind: str) -> str:
     """The kind to read the file as: the one asked for, or (for "auto") the one detected."""
     if kind != "auto":
-        if kind not in FORMATS:
+        if kind not in READERS:
             raise UsageFileError(str(path), None, None, f"unknown kind {kind!r}")
         return kind
     detected = detect_format(path)
@@ -42,7 +48,7 @@ def kind_for(path: Path, kind: str) -> str:
             1,
             None,
             "cannot tell which export this is from its header; choose the kind explicitly ("
-            + ", ".join(k for k in IMPORT_KINDS if k in FORMATS)
+            + ", ".join(READERS)
             + ")",
         )
     return detected
@@ -59,8 +65,8 @@ def read_usage(
 ) -> UsageRead:
     """Read and check the whole file; raise `UsageFileError` with every problem (file, line,
     column) on bad input."""
-    if kind not in FORMATS:
+    if kind not in READERS:
         raise UsageFileError(file_name, None, None, f"unknown kind {kind!r}")
-    return FORMATS[kind].read(
+    return READERS[kind].read(
         path, today=today, file_name=file_name, scope=scope, on_progress=on_progress
     )

@@ -34,7 +34,7 @@ from ._csv import read_header
 from ._frame import FRAME_COLUMNS, UsageRead, empty_usage_frame
 
 __all__ = [
-    "FORMATS",
+    "DETECTION_ORDER",
     "FRAME_COLUMNS",
     "MAX_PROBLEMS",
     "ParseReport",
@@ -48,19 +48,18 @@ __all__ = [
     "sniff_header",
 ]
 
-#: Every format, most specific first (the generic CSV and the identity map come last).
-FORMATS: dict[str, ModuleType] = {
-    module.FORMAT: module
-    for module in (
-        viva_person_query,
-        m365_copilot_usage,
-        chatgpt_enterprise,
-        github_copilot_metrics,
-        github_copilot_seats,
-        usage_csv,
-        identity_map,
-    )
-}
+#: The order `detect_format` tries the formats in, most specific first (the generic CSV and the
+#: identity map come last). What each kind is called and offered as is the import table's
+#: (`peerwheel.core.imports.IMPORT_KINDS`, whose rows point at these modules).
+DETECTION_ORDER: tuple[ModuleType, ...] = (
+    viva_person_query,
+    m365_copilot_usage,
+    chatgpt_enterprise,
+    github_copilot_metrics,
+    github_copilot_seats,
+    usage_csv,
+    identity_map,
+)
 _JSON_FORMATS = {github_copilot_metrics.FORMAT, github_copilot_seats.FORMAT}
 
 
@@ -84,7 +83,7 @@ def sniff_header(path: str | Path) -> tuple[bool, list[str]]:
 def detect_format(path: str | Path) -> str | None:
     """The name of the first format whose `detect` accepts the file, or None."""
     is_json, header = sniff_header(path)
-    for name, module in FORMATS.items():
-        if (name in _JSON_FORMATS) == is_json and module.detect(header):
-            return name
+    for module in DETECTION_ORDER:
+        if (module.FORMAT in _JSON_FORMATS) == is_json and module.detect(header):
+            return str(module.FORMAT)
     return None
