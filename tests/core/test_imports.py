@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from peerwheel.core.imports import IMPORT_KINDS, ImportFailed, ImportRun, import_record_start
 from peerwheel.core.models import Import
@@ -120,3 +120,25 @@ def test_an_unexpected_error_fails_the_row_instead_of_leaving_it_running() -> No
     record = Import.objects.get(pk=run.record.pk)
     assert record.status == Import.Status.FAILED
     assert "internal error" in record.errors[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "option"),
+    [
+        ("survey", ["--skip-invalid"]),
+        ("survey", ["--map", "a=b"]),
+        ("usage-csv", ["--format", "scim"]),
+        ("people", ["--channels", "ai-tips"]),
+    ],
+)
+def test_an_option_the_kind_does_not_take_is_refused_by_name(
+    tmp_path: Path, kind: str, option: list[str]
+) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("a,b\n1,2\n")
+
+    with pytest.raises(CommandError, match=f"takes no {option[0]}") as caught:
+        call_command("importdata", kind, str(path), *option)
+
+    assert caught.value.returncode == 2
+    assert not Import.objects.exists()

@@ -63,6 +63,7 @@ class ImportKind:
     skip_invalid: bool = False
     mapping: bool = False
     channels: bool = False
+    file_format: bool = False
     #: what the command line adds to the description (an option only the command has)
     cli_help: str = ""
     #: the engine's format module that reads it (`read()` returns the standard frame), for the
@@ -82,6 +83,7 @@ IMPORT_KINDS: dict[str, ImportKind] = {
             on_page=False,
             skip_invalid=True,
             mapping=True,
+            file_format=True,
         ),
         ImportKind(
             "survey",

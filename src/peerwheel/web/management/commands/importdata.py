@@ -94,6 +94,7 @@ def _refuse_options(kind: ImportKind, options: dict[str, Any]) -> None:
             ("--skip-invalid", options["skip_invalid"], kind.skip_invalid),
             ("--map", options["map"], kind.mapping),
             ("--channels", options["channels"], kind.channels),
+            ("--format", options["format"] != "auto", kind.file_format),
         )
         if given and not takes
     ]
