@@ -184,20 +184,14 @@ def optimised_seeds(
 # ---- choosing by name ----------------------------------------------------------------------
 
 
-def structural_natural_seeds(network: Network, k: int, *, group: str = "department") -> Seeds:
-    """A stand-in for natural champions when nobody's hub activity is known.
+def _natural_order(network: Network, group: str = "department") -> Seeds:
+    """Every node, as a stand-in for natural champions when nobody's hub activity is known.
 
     Natural champions are the colleagues people in their own group already go to, spread across
     groups. Without activity data we take, group by group (largest first, in turns), the person
     with the most tie weight inside their own group. Without group labels, the whole network is
     one group and this is top degree.
     """
-    _check_k(network, k)
-    return np.sort(_natural_order(network, group)[:k])
-
-
-def _natural_order(network: Network, group: str = "department") -> Seeds:
-    """Every node in the order structural_natural_seeds takes them."""
     labels = network.groups.get(group)
     if labels is None:
         labels = np.zeros(network.n, dtype=str)
@@ -227,8 +221,8 @@ def choose_seeds(
 ) -> Seeds:
     """k champions by strategy; None means no champions (an empty seed set).
 
-    natural: the first k of `natural_ids` (ranked, e.g. by hub reach), topped up from
-    `structural_natural_seeds` when fewer are given. appointed: k drawn at random from
+    natural: the first k of `natural_ids` (ranked, e.g. by hub reach), topped up in the
+    structural order of `_natural_order` when fewer are given. appointed: k drawn at random from
     `appointed_group` = (group name, values), or from everyone when it is None. optimised
     needs the model's params (IMM for cascade and threshold, CELF for the peer model).
     """
