@@ -99,7 +99,8 @@ def test_the_command_prints_every_bad_line_and_exits_2(
     assert caught.value.returncode == 2
     for line, column in expected:
         assert f"{name}, line {line}, column '{column}'" in message
-    assert f"{len(expected)} problem(s): nothing was written" in message
+    assert f"{name} (usage-csv): refused; nothing was written." in message
+    assert f"{len(expected)} problem(s): fix them and import again" in message
     assert not UsageSeries.objects.exists()
 
 

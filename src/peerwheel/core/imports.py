@@ -179,6 +179,8 @@ class ImportReport:
     details: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     errors: list[TabularError] = field(default_factory=list)
+    #: the file was refused: nothing was written
+    failed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -195,10 +197,14 @@ class ImportReport:
         read = f"read {self.rows_read:,} rows"
         if self.records != self.rows_read:
             read += f" into {self.records:,} records"
-        lines = [
-            f"{self.file} ({self.kind}): {read}; {create} {self.created:,}, "
-            f"{update} {self.updated:,}, unchanged {self.unchanged:,}, skipped {self.skipped:,}."
-        ]
+        if self.failed:
+            lines = [f"{self.file} ({self.kind}): refused; nothing was written."]
+        else:
+            lines = [
+                f"{self.file} ({self.kind}): {read}; {create} {self.created:,}, "
+                f"{update} {self.updated:,}, unchanged {self.unchanged:,}, "
+                f"skipped {self.skipped:,}."
+            ]
         if self.first_week:
             lines.append(f"weeks {self.first_week} to {self.last_week}")
         lines += self.notes
@@ -335,6 +341,7 @@ class ImportRun:
                     file=self.report.file,
                 )
             )
+            self.report.failed = True
             self._save(Import.Status.FAILED)
             raise
 
@@ -347,6 +354,7 @@ class ImportRun:
         """Record the problems, finish the row as failed and raise `ImportFailed`."""
         self.report.errors.extend(problems)
         self.report.errors.sort(key=lambda e: (e.line is None, e.line or 0))
+        self.report.failed = True
         self._save(Import.Status.FAILED)
         raise ImportFailed(self.report)
 

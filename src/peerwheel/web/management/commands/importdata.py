@@ -113,7 +113,7 @@ def failure_text(report: ImportReport) -> str:
     advice = "fix them and import again"
     if IMPORT_KINDS.get(report.kind, IMPORT_KINDS["people"]).skip_invalid:
         advice = "fix them, or use --skip-invalid to import the good rows"
-    return f"{report.summary()}\n{len(report.errors)} problem(s): nothing was written ({advice})"
+    return f"{report.summary()}\n{len(report.errors)} problem(s): {advice}"
 
 
 class Command(PeerwheelCommand):
