@@ -50,11 +50,34 @@ POST_LINK = re.compile(r'href="/hub/posts/(\d+)/"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of a process and its living descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    family, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in family} - family
+        family |= more
+        grew = bool(more)
+    return sum(times.get(pid, 0.0) for pid in family)
+
+
 @dataclass
 class Phase:
     server: str
     name: str
     seconds: float = 0.0
+    cpu: float = 0.0
     latencies: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
 
@@ -69,7 +92,8 @@ class Phase:
         detail = f" {self.errors}" if self.errors else ""
         return (
             f"| {self.server} | {self.name} | {len(done):,} | {len(done) / self.seconds:.1f} | "
-            f"{p50:.0f} ms | {p95:.0f} ms | {errors}{detail} |"
+            f"{p50:.0f} ms | {p95:.0f} ms | {errors}{detail} | "
+            f"{self.cpu / max(len(done), 1) * 1000:.0f} ms |"
         )
 
     @property
@@ -111,13 +135,15 @@ def prepare(env: dict[str, str], people: int) -> str:
 
 
 def start(
-    server: str, env: dict[str, str], port: int, workers: int | None
+    server: str, env: dict[str, str], port: int, workers: int | None, threads: int | None
 ) -> subprocess.Popen[bytes]:
     command = [PEERWHEEL, "serve", "--port", str(port), "--no-worker"]
     if server == "dev":
         command.append("--dev")
-    elif workers:
+    if server != "dev" and workers:
         command += ["--workers", str(workers)]
+    if server != "dev" and threads:
+        command += ["--threads", str(threads)]
     log = (ROOT / "var" / f"bench-serve-{server}.log").open("wb")  # the server's own errors
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
@@ -204,7 +230,9 @@ async def user_loop(
             await asyncio.sleep(pause)
 
 
-async def measure(server: str, base: str, password: str, args: argparse.Namespace) -> list[Phase]:
+async def measure(
+    server: str, base: str, password: str, args: argparse.Namespace, pid: int
+) -> list[Phase]:
     clients = [await sign_in(base, LOGINS[i % len(LOGINS)], password) for i in range(args.users)]
     feed = await clients[0].get("/hub/")
     library = await clients[0].get("/hub/library/")
@@ -223,7 +251,7 @@ async def measure(server: str, base: str, password: str, args: argparse.Namespac
     phases = []
     for name, pause in (("paced", args.pause), ("flat out", 0.0)):
         phase = Phase(server, f"{name} ({pause:g} s pause)" if pause else name)
-        began = time.monotonic()
+        began, cpu = time.monotonic(), cpu_seconds(pid)
         until = began + args.duration
         await asyncio.gather(
             *(
@@ -240,6 +268,7 @@ async def measure(server: str, base: str, password: str, args: argparse.Namespac
             )
         )
         phase.seconds = time.monotonic() - began
+        phase.cpu = cpu_seconds(pid) - cpu
         phases.append(phase)
         print(phase.line(), flush=True)
     for client in clients:
@@ -258,6 +287,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10, help="seconds, not measured")
     parser.add_argument("--servers", default="dev,gunicorn")
     parser.add_argument("--workers", type=int, help="gunicorn's (default: serve's, 2 × cores + 1)")
+    parser.add_argument("--threads", type=int, help="per gunicorn worker (default: serve's, 4)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set DATABASE_URL to a PostgreSQL database (the bench needs one)")
@@ -269,15 +299,17 @@ def main() -> None:
         f"{platform.python_version()}, {os.cpu_count()} cores, {args.users} users, "
         f"{args.duration:g} s per phase"
     )
-    print("| server | phase | requests | requests/s | p50 | p95 | errors |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| server | phase | requests | requests/s | p50 | p95 | errors | server CPU per request |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     results: dict[str, list[Phase]] = {}
     for server in args.servers.split(","):
         port = _free_port()
-        process = start(server, env, port, args.workers)
+        process = start(server, env, port, args.workers, args.threads)
         try:
             results[server] = asyncio.run(
-                measure(server, f"http://127.0.0.1:{port}", password, args)
+                measure(server, f"http://127.0.0.1:{port}", password, args, process.pid)
             )
         finally:
             stop(process)

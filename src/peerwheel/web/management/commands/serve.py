@@ -128,6 +128,7 @@ class GunicornServer(BaseApplication):
             # Threads: a request waiting on the database leaves the process to another one.
             "worker_class": "gthread",
             "threads": threads,
+            "keepalive": 5,  # seconds an idle browser connection is kept open
             "timeout": 120,  # an upload of PEERWHEEL_IMPORT_MAX_BYTES over a slow link
             "accesslog": None,
             "errorlog": "-",
