@@ -364,5 +364,3 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "peerwheel@localhost")
 PEERWHEEL_GUARDRAILS_PERSONAL_DATA = envchoice(
     "PEERWHEEL_GUARDRAILS_PERSONAL_DATA", "warn", ("warn", "block", "off")
 )
-# A Dask scheduler (tcp://HOST:PORT) for simulation sweeps; empty: local processes.
-PEERWHEEL_DASK_SCHEDULER = envstr("PEERWHEEL_DASK_SCHEDULER", "")

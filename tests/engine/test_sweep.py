@@ -1,9 +1,7 @@
-"""Sweeps: the same tasks give the same results in this process, in local processes and on a
-Dask cluster; results of a label and strategy pool their runs."""
+"""Sweeps: the same tasks give the same results in this process and in local processes;
+results of a label and strategy pool their runs."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -92,32 +90,3 @@ def test_runs_of_one_label_and_strategy_are_pooled(network: Network) -> None:
     assert line.final_mean == pytest.approx(pooled.mean_fraction[-1])
     assert line.heavy_share is not None
     assert summarise("cascade", None, grouped[-1][2]).heavy_share is None
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[object]:
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
-    ) as local:
-        yield local
-
-
-@pytest.mark.slow
-def test_a_dask_cluster_gives_the_same_results_as_local_processes(
-    network: Network, cluster: object
-) -> None:
-    tasks = sweep(network)
-    local = run_sweep(network, tasks, workers=1)
-    done: list[tuple[int, int]] = []
-    remote = run_sweep(
-        network,
-        tasks,
-        cluster=cluster.scheduler_address,  # type: ignore[attr-defined]
-        on_done=lambda d, t: done.append((d, t)),
-    )
-    assert [o.task for o in remote] == tasks
-    for a, b in zip(local, remote, strict=True):
-        np.testing.assert_array_equal(a.result.counts, b.result.counts)
-        assert a.seeds == b.seeds
-    assert sorted(done)[-1] == (len(tasks), len(tasks))

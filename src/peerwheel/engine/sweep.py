@@ -1,8 +1,8 @@
-"""Sweeps: scenarios × rng seeds × strategies, in local processes or on a Dask cluster.
+"""Sweeps: scenarios × rng seeds × strategies, in local processes.
 
 A sweep is a list of independent tasks; each picks its seeds and runs its model with its own
-rng seed, so a task's result is the same wherever it runs (one process, many, or a Dask
-worker). Results of the tasks that share a label and a strategy are merged into one result
+rng seed, so a task's result is the same wherever it runs (this process or any of
+many). Results of the tasks that share a label and a strategy are merged into one result
 with all their runs.
 """
 
@@ -13,7 +13,6 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -111,42 +110,16 @@ def _run_local(
     return [r for r in results if r is not None]
 
 
-def _run_dask(
-    network: Network | None, tasks: Sequence[SweepTask], cluster: Any, on_done: DoneFn | None
-) -> list[SweepOutcome]:
-    from distributed import Client
-    from distributed import as_completed as dask_completed
-
-    own = isinstance(cluster, str)
-    client = Client(cluster, set_as_default=False) if own else Client(cluster.scheduler_address)
-    try:
-        shared = client.scatter(network, broadcast=True) if network is not None else None
-        futures = client.map(run_task, [shared] * len(tasks), list(tasks), pure=False)
-        position = {future.key: i for i, future in enumerate(futures)}
-        results: list[SweepOutcome | None] = [None] * len(tasks)
-        with client.as_current():  # as_completed finds the client this way
-            for done, future in enumerate(dask_completed(futures), start=1):
-                results[position[future.key]] = future.result()
-                if on_done is not None:
-                    on_done(done, len(tasks))
-        return [r for r in results if r is not None]
-    finally:
-        client.close()
-
-
 def run_sweep(
     network: Network | None,
     tasks: Sequence[SweepTask],
     *,
-    cluster: Any = None,
     workers: int | None = None,
     on_done: DoneFn | None = None,
 ) -> list[SweepOutcome]:
-    """Run every task, in task order. `cluster`: a Dask scheduler address (tcp://HOST:PORT)
-    or a cluster object with `scheduler_address`; None runs them in `workers` local
-    processes (default: the CPU count; 1 runs them in this process)."""
-    if cluster:
-        return _run_dask(network, tasks, cluster, on_done)
+    """Run every task, in task order, in `workers` local processes (default: the CPU count;
+    1 runs them in this process). At the target size (docs/architecture.md) that is enough:
+    no cluster is needed."""
     count = workers if workers is not None else (os.cpu_count() or 1)
     return _run_local(network, tasks, count, on_done)
 

@@ -1,7 +1,7 @@
 """The logic of `peerwheel simulate` (the management command only parses and prints).
 
 `simulate run` (the default) runs one model and returns the whole result. `simulate compare`
-runs a sweep (scenarios × rng seeds × strategies), locally in processes or on a Dask cluster.
+runs a sweep (scenarios × rng seeds × strategies) in local processes.
 A graph read from a file never touches the database; `--graph org` reads people and ties.
 Peer-model scenarios and their tasks are built as the Simulate page builds them
 (simulate/scenarios.py); the options are parsed in options.py, printed by cli_output.py.
@@ -333,7 +333,6 @@ def compare(options: SimulateOptions, on_done: Progress | None = None) -> Compar
         outcomes = run_sweep(
             graph.network,
             tasks,
-            cluster=options.cluster or None,
             workers=options.workers,
             on_done=on_done,
         )

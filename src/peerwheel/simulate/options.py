@@ -122,7 +122,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sweep.add_argument("--presets", help="comma-separated scenario presets (peer model)")
     sweep.add_argument("--rng-seeds", help="comma-separated rng seeds; runs are pooled")
     sweep.add_argument("--out", type=Path, help="write the chart: PATH.html or PATH.png")
-    sweep.add_argument("--cluster", help="Dask scheduler tcp://HOST:PORT (or env)")
     sweep.add_argument("--workers", type=positive, help="local processes (default: CPUs)")
 
 
@@ -161,7 +160,6 @@ class SimulateOptions:
     presets: str | None = None
     rng_seeds: str | None = None
     out: Path | None = None
-    cluster: str | None = None
     workers: int | None = None
 
     @classmethod

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import CommandParser
 
 from peerwheel.core.commands import PeerwheelCommand, ProgressBar
@@ -16,7 +14,7 @@ from peerwheel.simulate.options import SimulateOptions, add_arguments
 class Command(PeerwheelCommand):
     help = (
         "Simulate adoption on a network: one model run, or 'compare' strategies side by side "
-        "(a sweep over scenarios, rng seeds and strategies, locally or on a Dask cluster)."
+        "(a sweep over scenarios, rng seeds and strategies, in local processes)."
     )
     public_name = "simulate"
     requires_system_checks: list[str] = []  # a file graph must work without any database
@@ -29,7 +27,6 @@ class Command(PeerwheelCommand):
         for warning in _warnings_first(options):
             self.stderr.write(warning)
         if options.action == "compare":
-            options = replace(options, cluster=options.cluster or settings.PEERWHEEL_DASK_SCHEDULER)
             bar = ProgressBar("simulating", unit="task")
             try:
                 comparison = cli.compare(options, on_done=bar)
