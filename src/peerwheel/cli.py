@@ -17,7 +17,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("adduser", "Create a login with a role: member, champion, lead, analyst or admin"),
     ("token", "Print a new API token for a user (only its hash is stored)"),
     ("import", "Import a file: people, AI-usage exports, identity maps, Slack, survey responses"),
-    ("export", "Export data: people, posts or usage segments (CSV or JSON)"),
+    ("export", "Export data: people, posts, usage or usage segments (CSV, JSON or Parquet)"),
     ("study", "The peer-influence study: 'study analyze PATH' reports effects per SD"),
     ("simulate", "Simulate a rollout; 'simulate compare' sets strategies side by side"),
     ("rebuild-counters", "Recompute the hub's post counters from their rows"),
