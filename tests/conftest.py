@@ -137,3 +137,14 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
         )
         yield browser.new_page(viewport={"width": 1100, "height": 900})
         browser.close()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Django removes this process's SQLite test database, but not the -wal and -shm files a
+    connection still held open leaves beside it (settings names the file by process id)."""
+    from django.conf import settings
+
+    name = str(settings.DATABASES["default"].get("TEST", {}).get("NAME") or "")
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite") and name:
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(name + suffix).unlink(missing_ok=True)
