@@ -87,3 +87,12 @@ def test_every_format_is_tried_once_most_specific_first() -> None:
         "usage-csv",
         "identity-map",
     ]
+
+
+@pytest.mark.parametrize("value", ["1e999", "-1e999", float("inf"), "nan"])
+def test_an_infinite_or_nan_count_is_a_named_error_not_a_crash(value: object) -> None:
+    from peerwheel.engine.usage_formats._base import UsageFileError, parse_count
+
+    with pytest.raises(UsageFileError) as caught:
+        parse_count(value, file="f.csv", line=3, column="actions")
+    assert (caught.value.file, caught.value.line, caught.value.column) == ("f.csv", 3, "actions")

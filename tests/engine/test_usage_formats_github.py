@@ -186,9 +186,11 @@ def test_seats_give_last_activity_per_login(tmp_path: Path) -> None:
 
 
 def test_seat_problems_are_named(tmp_path: Path) -> None:
-    twice = {"total_seats": 3, "seats": [*SEATS["seats"], SEATS["seats"][0]]}  # type: ignore[misc]
-    with pytest.raises(UsageFileError, match="'octocat' has two seats"):
-        list(github_copilot_seats.parse(write(tmp_path, twice, "s.json"), today=TODAY).records)
+    not_a_date = json.loads(json.dumps(SEATS))
+    not_a_date["seats"][0]["pending_cancellation_date"] = "next month"
+    with pytest.raises(UsageFileError, match="'next month' is not a date") as error:
+        list(github_copilot_seats.parse(write(tmp_path, not_a_date, "s.json"), today=TODAY).records)
+    assert error.value.column == "seats[0].pending_cancellation_date"
     future = json.loads(json.dumps(SEATS))
     future["seats"][1]["last_activity_at"] = "2031-01-01T00:00:00Z"
     with pytest.raises(UsageFileError, match="future") as error:

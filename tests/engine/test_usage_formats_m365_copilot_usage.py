@@ -32,6 +32,14 @@ OLD_SPELLINGS = (
     "2025-08-20,ana@contoso.com,Ana,2025-08-19,2025-08-19,2025-08-16,7\n"
 )
 
+# The older admin center labels: `User name`, `Last activity date of <App> Copilot (UTC)`.
+OLDER_ADMIN_CENTRE = (
+    "Report Refresh Date,User name,Display Name,Last activity date (UTC),"
+    "Last activity date of Microsoft Teams Copilot (UTC),"
+    "Last activity date of Copilot Chat (UTC),Report Period\n"
+    "2025-08-20,ana@contoso.com,Ana,2025-08-19,2025-08-19,2025-08-16,7\n"
+)
+
 
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "copilot_usage.csv"
@@ -39,7 +47,7 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("text", [V1_DOCUMENTED, V1_GRAPH_ORDER, OLD_SPELLINGS])
+@pytest.mark.parametrize("text", [V1_DOCUMENTED, V1_GRAPH_ORDER, OLD_SPELLINGS, OLDER_ADMIN_CENTRE])
 def test_every_column_order_and_spelling_reads_the_same(tmp_path: Path, text: str) -> None:
     path = write(tmp_path, text)
     assert detect_format(path) == "m365-copilot-usage"
@@ -132,3 +140,17 @@ def test_semicolon_export_with_quoted_names(tmp_path: Path) -> None:
     )
     records = list(m365_copilot_usage.parse(write(tmp_path, text), today=TODAY).records)
     assert records[0].display_name == "Smith, Ana"
+
+
+@pytest.mark.parametrize("period", ["ALL", "all", "All"])
+def test_the_v2_period_all_is_read_as_no_fixed_period(tmp_path: Path, period: str) -> None:
+    text = V1_DOCUMENTED.replace(",7\n", f",{period}\n")
+    records = list(m365_copilot_usage.parse(write(tmp_path, text), today=TODAY).records)
+    assert records and {r.report_period_days for r in records} == {None}
+
+
+def test_a_period_that_is_neither_days_nor_all_names_line_and_column(tmp_path: Path) -> None:
+    text = V1_DOCUMENTED.replace(",7\n", ",D14\n")
+    with pytest.raises(UsageFileError, match="not 7, 28, 30, 90, 180 or ALL") as caught:
+        list(m365_copilot_usage.parse(write(tmp_path, text), today=TODAY).records)
+    assert (caught.value.line, caught.value.column) == (2, "Report Period")

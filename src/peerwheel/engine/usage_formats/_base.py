@@ -173,7 +173,8 @@ def parse_count(
             number = float(text)
         except ValueError:
             raise UsageFileError(file, line, column, f"{value!r} is not a number") from None
-    if number != number or number != int(number):  # NaN or a fraction
+    if number != number or number in (float("inf"), float("-inf")) or number != int(number):
+        # NaN, infinite ("1e999") or a fraction
         raise UsageFileError(file, line, column, f"{value!r} is not a whole number")
     if number < 0:
         raise UsageFileError(file, line, column, f"{value!r} is negative; counts start at 0")

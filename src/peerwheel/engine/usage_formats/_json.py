@@ -33,7 +33,13 @@ def load_json(source: Source, name: str) -> tuple[object, str]:
         ) from exc
 
 
-def line_of(text: str, key: str, value: str) -> int | None:
-    """The line where `"key": "value"` first appears, to point errors at it."""
-    match = re.search(rf'"{re.escape(key)}"\s*:\s*"{re.escape(value)}"', text)
+def line_of(text: str, key: str, value: str, *, occurrence: int = 1) -> int | None:
+    """The line where `"key": "value"` appears (its `occurrence`-th time, 1 the first), to
+    point errors at it."""
+    pattern = re.compile(rf'"{re.escape(key)}"\s*:\s*"{re.escape(value)}"')
+    match = None
+    for match_number, found in enumerate(pattern.finditer(text), start=1):
+        match = found
+        if match_number == occurrence:
+            break
     return None if match is None else text.count("\n", 0, match.start()) + 1

@@ -1,8 +1,12 @@
 """`github-copilot-seats`: Copilot seat assignments (`GET /orgs/{org}/copilot/billing/seats`).
 
 `{"total_seats": N, "seats": [{"assignee": {"login": ...}, "last_activity_at": ...,
-"last_activity_editor": ..., "created_at": ..., ...}]}`; a bare list of seats (pages joined) is
-accepted too. One `SeatRow` per login with its last activity (None: never used).
+"last_activity_editor": ..., "created_at": ..., "pending_cancellation_date": "YYYY-MM-DD" | null,
+...}]}`; a bare list of seats (pages joined) is accepted too, and so is the enterprise listing
+(`GET /enterprises/{enterprise}/copilot/billing/seats`), where a user seated through two
+organisations is listed once per organisation. One `SeatRow` per login: one person, however
+many seats; the seat with the latest activity wins (the report says how many logins had more
+than one seat).
 """
 
 from __future__ import annotations
@@ -60,6 +64,29 @@ def _timestamp(value: object, name: str, line: int, column: str, today: date) ->
     return moment
 
 
+def _day(value: object, name: str, line: int, column: str) -> date | None:
+    """An optional `YYYY-MM-DD` (the API's `pending_cancellation_date`); empty or null: None."""
+    if value in (None, ""):
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise UsageFileError(
+            name, line, column, f"{value!r} is not a date; the API writes YYYY-MM-DD"
+        ) from None
+
+
+def _latest(a: SeatRow, b: SeatRow) -> SeatRow:
+    """Of two seats of one login, the one with the latest activity (never used loses)."""
+    if b.last_activity_at is None:
+        return a
+    if a.last_activity_at is None or b.last_activity_at > a.last_activity_at:
+        return b
+    return a
+
+
 def parse(
     source: Source, *, today: date | None = None, file_name: str | None = None
 ) -> ParseResult[SeatRow]:
@@ -73,9 +100,17 @@ def parse(
         seats, total = document, None
     if not isinstance(seats, list):
         raise UsageFileError(name, 1, "seats", "expected a 'seats' list, as the seats API returns")
-    if isinstance(total, int) and total != len(seats):
+    # the enterprise listing counts a user seated through several organisations once
+    people = len(
+        {
+            str(seat["assignee"].get("login", "")).strip().lower()
+            for seat in seats
+            if isinstance(seat, dict) and isinstance(seat.get("assignee"), dict)
+        }
+    )
+    if isinstance(total, int) and total not in (len(seats), people):
         report.warnings.append(
-            f"total_seats is {total} but the file lists {len(seats)}: "
+            f"total_seats is {total} but the file lists {people}: "
             "fetch every page (per_page=100&page=2, ...) and join them"
         )
     return ParseResult(_records(seats, text, name, today or today_utc(), report), report)
@@ -84,8 +119,8 @@ def parse(
 def _records(
     seats: list[object], text: str, name: str, today: date, report: ParseReport
 ) -> Iterator[SeatRow]:
-    seen: dict[str, int] = {}
-    found: list[SeatRow] = []
+    by_login: dict[str, SeatRow] = {}
+    seats_of: dict[str, int] = {}
     for index, seat in enumerate(seats):
         try:
             path = f"seats[{index}]"
@@ -93,44 +128,47 @@ def _records(
             login = assignee.get("login") if isinstance(assignee, dict) else None
             if not isinstance(seat, dict) or not isinstance(login, str) or not login.strip():
                 raise UsageFileError(name, None, f"{path}.assignee.login", "missing")
-            line = line_of(text, "login", login) or 0
             key = login.strip().lower()
-            if key in seen:
-                raise UsageFileError(
-                    name,
-                    line,
-                    f"{path}.assignee.login",
-                    f"{login!r} has two seats (line {seen[key]})",
-                )
-            seen[key] = line
+            seats_of[key] = seats_of.get(key, 0) + 1
+            line = line_of(text, "login", login, occurrence=seats_of[key]) or 0
             report.rows_read += 1
             last = _timestamp(
                 seat.get("last_activity_at"), name, line, f"{path}.last_activity_at", today
             )
             created = _timestamp(seat.get("created_at"), name, line, f"{path}.created_at", today)
-            pending = seat.get("pending_cancellation_date")
-            team = seat.get("assigning_team")
-            report.records += 1
-            if last is not None:
-                report.see_week(monday(last.date()))
-            found.append(
-                SeatRow(
-                    login=login.strip(),
-                    last_activity_at=last,
-                    last_activity_editor=str(seat.get("last_activity_editor") or ""),
-                    created_at=created,
-                    plan_type=str(seat.get("plan_type") or ""),
-                    assigning_team=str(team.get("slug") or "") if isinstance(team, dict) else "",
-                    pending_cancellation_date=None
-                    if not pending
-                    else datetime.fromisoformat(str(pending)).date(),
-                    line=line,
-                )
+            pending = _day(
+                seat.get("pending_cancellation_date"),
+                name,
+                line,
+                f"{path}.pending_cancellation_date",
             )
+            team = seat.get("assigning_team")
+            row = SeatRow(
+                login=login.strip(),
+                last_activity_at=last,
+                last_activity_editor=str(seat.get("last_activity_editor") or ""),
+                created_at=created,
+                plan_type=str(seat.get("plan_type") or ""),
+                assigning_team=str(team.get("slug") or "") if isinstance(team, dict) else "",
+                pending_cancellation_date=pending,
+                line=line,
+            )
+            by_login[key] = _latest(by_login[key], row) if key in by_login else row
         except UsageFileError as exc:
             report.problem(exc)
     report.raise_problems()
-    yield from found
+    several = sum(1 for count in seats_of.values() if count > 1)
+    if several:
+        report.warnings.append(
+            f"{several} login(s) hold more than one seat (seated through several "
+            "organisations of the enterprise): each is one person, counted once, with the "
+            "latest activity of their seats"
+        )
+    for row in by_login.values():
+        report.records += 1
+        if row.last_activity_at is not None:
+            report.see_week(monday(row.last_activity_at.date()))
+        yield row
     report.complete = True
 
 

@@ -2,8 +2,10 @@
 
 Both report versions (v1: last activity dates per app; v2 adds prompts submitted, active usage
 days, Copilot Chat work/web, the Microsoft 365 Copilot app, Edge and agents), in either
-documented column order and with the older `Last activity of <App> Copilot` spellings. The
-Graph API's camelCase names (`microsoftTeamsCopilotLastActivityDate`) match too.
+documented column order and with the older admin center labels (`User name`, `Last activity of
+<App> Copilot`, `Last activity date of <App> Copilot (UTC)`). The Graph API's camelCase names
+(`microsoftTeamsCopilotLastActivityDate`) match too. Report period: 7, 28, 30, 90, 180 days or
+`ALL`.
 
 The report gives dates, not weekly counts: each user yields one `CopilotActivityRow` per app
 column, with the app's last activity date (`None` when the cell is empty: never used, which is
@@ -62,8 +64,15 @@ class CopilotActivityRow:
 
 
 def _app(tool: str, *spellings: str) -> tuple[str, Column]:
+    """The app's column; each older `Last activity of <App>` label is also read in the older
+    admin center's other spelling, `Last activity date of <App> (UTC)`."""
     field = normalise_header(tool)
-    return tool, Column(field, aliases=spellings)
+    older = tuple(
+        f"Last activity date of {s.removeprefix('Last activity of ')} (UTC)"
+        for s in spellings
+        if s.startswith("Last activity of ")
+    )
+    return tool, Column(field, aliases=(*spellings, *older))
 
 
 # tool name → column, in the report's order. Each app: the current spelling and the older one.
@@ -122,7 +131,11 @@ _PROMPTS = {
 }
 COLUMNS = (
     Column("report_refresh_date", aliases=("Report Refresh Date",), required=True),
-    Column("upn", aliases=("User Principal Name", "UserPrincipalName", "UPN"), required=True),
+    Column(
+        "upn",
+        aliases=("User Principal Name", "UserPrincipalName", "UPN", "User name"),
+        required=True,
+    ),
     Column("display_name", aliases=("Display Name", "DisplayName")),
     Column("last_activity", aliases=("Last Activity Date", "Last activity date (UTC)")),
     Column("report_period", aliases=("Report Period",)),
@@ -137,15 +150,23 @@ def detect(header: Sequence[str]) -> bool:
     has_apps = any(
         normalise_header(s) in keys for column in _APPS.values() for s in column.spellings()
     )
-    return "userprincipalname" in keys and "reportrefreshdate" in keys and has_apps
+    has_user = bool({"userprincipalname", "username"} & keys)
+    return has_user and "reportrefreshdate" in keys and has_apps
+
+
+#: The report's periods in days (`D7` ... `D180` in the Graph API); `ALL` (the v2 report's
+#: "all time" view) is read as no fixed period (None), like an empty cell.
+PERIODS = (7, 28, 30, 90, 180)
 
 
 def _period(value: str, name: str, line: int) -> int | None:
     text = value.strip().upper().removeprefix("D")
-    if not text:
+    if not text or text == "ALL":
         return None
-    if not text.isdigit() or int(text) not in {7, 28, 30, 90, 180}:
-        raise UsageFileError(name, line, "Report Period", f"{value!r} is not 7, 28, 30, 90 or 180")
+    if not text.isdigit() or int(text) not in PERIODS:
+        raise UsageFileError(
+            name, line, "Report Period", f"{value!r} is not 7, 28, 30, 90, 180 or ALL"
+        )
     return int(text)
 
 

@@ -7,6 +7,7 @@ the same report; the progress bar is the one of every command (`core.commands.Pr
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,8 @@ from peerwheel.hub.slack_import import slack_import
 from peerwheel.org.services import people_import
 from peerwheel.study.services import survey_import
 from peerwheel.usage.services import usage_import
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -166,5 +169,13 @@ class Command(PeerwheelCommand):
                 report = IMPORTERS[kind.family](kind, import_options)
             except ImportFailed as exc:
                 raise CommandError(failure_text(exc.report), returncode=2) from None
+            except Exception as exc:  # never a traceback: the Import row is already failed
+                logger.exception("import %s %s stopped on an internal error", kind.name, path)
+                raise CommandError(
+                    f"{path} ({kind.name}): the import stopped on an internal error "
+                    f"({type(exc).__name__}); nothing was written and the Import row is marked "
+                    "failed. Please report this with the file's shape (the log has the details).",
+                    returncode=1,
+                ) from None
         dry = "\ndry run: nothing was written" if options["dry_run"] else ""
         self.stdout.write(report.summary() + dry)
