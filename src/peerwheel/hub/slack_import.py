@@ -1,6 +1,7 @@
 """The `slack-export` importer: a Slack workspace export (zip) into hub posts, in one shape
 with every importer (`peerwheel.core.imports`): read (`slack_zip`), check, write in one
-transaction (`slack.slack_write`), report."""
+transaction (`slack.slack_write`), report. An import that writes nothing although the channels
+hold people's messages is an error (nothing written, the Import row failed, the reasons said)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ def slack_import(
             counts, skipped, warnings = slack_write(
                 export, record=run.record, on_progress=lambda d, t: run.progress(d, t, "writing")
             )
+            _refuse_if_nothing(export.messages, counts, warnings, name)
             if dry_run:
                 transaction.set_rollback(True)
     written = counts["posts"] + counts["questions"] + counts["answers"]
@@ -71,7 +73,25 @@ def slack_import(
             "questions": counts["questions"],
             "answers": counts["answers"],
             "reactions": counts["reactions"],
+            "system events skipped": counts["events"],
+            "bot messages skipped": counts["bots"],
+            "unmatched Slack users": counts["unmatched_users"],
         }
     )
     report.warnings.extend(warnings)
     return run.finish()
+
+
+def _refuse_if_nothing(
+    messages: Sequence[object], counts: dict[str, int], warnings: list[str], name: str
+) -> None:
+    """Nothing imported (or already there) from channels with people's messages: an error."""
+    people_messages = len(messages) - counts["events"] - counts["bots"]
+    kept = counts["posts"] + counts["questions"] + counts["answers"] + counts["unchanged"]
+    if people_messages <= 0 or kept:
+        return
+    why = "; ".join(warnings[:3]) or "every message was empty or refused"
+    raise TabularError(
+        f"nothing was imported from {people_messages} messages in the named channels: {why}",
+        file=name,
+    )

@@ -131,11 +131,13 @@ class OrgUsageRecord(models.Model):
 class ImportedMessage(models.Model):
     """A chat message already imported into the hub, so importing the export again adds nothing.
 
-    `key` is `<channel id>:<message ts>`; the message became a post or an answer.
+    `key` is `<channel id>:<message ts>`; the message became a post or an answer. `channel` is
+    the channel's name as the chat service spells it (a hub tag may differ: `ai_tips` → `ai-tips`).
     """
 
     source = models.CharField(max_length=20, default="slack")
     key = models.CharField(max_length=200)
+    channel = models.CharField(max_length=80, blank=True)
     post = models.ForeignKey(
         "hub.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
