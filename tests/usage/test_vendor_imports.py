@@ -25,7 +25,7 @@ VIVA_HEADER = (
 )
 
 
-def test_viva_person_query_matches_employee_ids_and_creates_people_from_hr_columns(
+def test_viva_person_query_matches_employee_ids_and_creates_asked_people_from_hr_columns(
     org: dict[str, Person], write_file: Write
 ) -> None:
     path = write_file(
@@ -35,13 +35,13 @@ def test_viva_person_query_matches_employee_ids_and_creates_people_from_hr_colum
         + "E2,2025-04-06,10.0,0,0,0,0,2,Sales,Sales\n"
         + "P-900,2025-04-06,3.0,1,0,1,1,0,Legal,Legal\n",
     )
-    report = usage_import("auto", path)  # detected from the header
+    report = usage_import("auto", path, create_people=True)  # detected from the header
     assert report.kind == "viva-person-query"
     alice = Person.objects.get(employee_id="E2")
-    assert alice.department is not None and alice.department.name == "Sales"
+    assert alice.department is not None and alice.department.name == "Engineering"  # untouched
     newcomer = Person.objects.get(employee_id="P-900")  # from the HR attribute columns
     assert (newcomer.department.name, newcomer.role_family) == ("Legal", "legal")
-    assert (report.data["people_created"], report.data["people_updated"]) == (1, 1)
+    assert (report.data["people_created"], report.data["people_updated"]) == (1, 0)
     rows = {
         (r.person.employee_id, r.week, r.tool): (r.actions, r.agent_actions, r.active_days)
         for r in stored_records()

@@ -8,6 +8,7 @@ file with the email) arrives.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,6 +21,16 @@ from peerwheel.usage.models import IdentityKind, IdentityLink
 
 NO_PERSON = -1
 _CASELESS_KINDS = frozenset({IdentityKind.EMAIL, IdentityKind.UPN, IdentityKind.LOGIN})
+#: A pseudonymised id: a GUID (Viva's hashed PersonId) or a hex hash of 32 or 64 characters.
+_PSEUDONYM = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}|[0-9a-f]{64}",
+    re.IGNORECASE,
+)
+
+
+def is_pseudonymous(external_id: str) -> bool:
+    """Whether an id is a pseudonym (a GUID or a hex hash) that names no one by itself."""
+    return _PSEUDONYM.fullmatch(external_id.strip()) is not None
 
 
 def normalise_identity(value: str, kind: str | None = None) -> str:

@@ -7,6 +7,10 @@ people (`identities.py`), merge into the stored series and write them in ONE tra
 hash, the progress, the end). A file with errors writes nothing; the Import row lists every
 problem (file, line, column). The same file twice changes nothing; overlapping imports merge by
 person, week and tool, the later import winning.
+
+A usage import never creates or changes people: ids that match no one stay unmatched and are
+linked later. Only `create_people` (the command's `--create-people`) creates people for them,
+and pseudonymised ids never do once the organisation has people (`people.py`).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from peerwheel.engine.usage_formats import MAX_PROBLEMS, UsageFileError, UsageFi
 from peerwheel.usage import readers
 from peerwheel.usage.identities import NO_PERSON, IdentityIndex
 from peerwheel.usage.models import OrgUsageRecord
-from peerwheel.usage.people import people_from_attributes
+from peerwheel.usage.people import people_create, people_notes, people_plan
 from peerwheel.usage.relink import identity_links_write, usage_relink
 from peerwheel.usage.store import import_records, upsert_usage
 
@@ -43,13 +47,15 @@ def usage_import(
     record: Import | None = None,
     today: date | None = None,
     scope: str = "organisation",
+    create_people: bool = False,
 ) -> ImportReport:
     """Import one usage export (any usage kind, or "auto" to detect it); see the module
     docstring.
 
     Raises `ImportFailed` (with the report and every problem; the Import row records them) when
     the file is bad. `record`: an Import row made beforehand by `import_record_start` (the page
-    polls it). `scope`: what a GitHub metrics file covers.
+    polls it). `scope`: what a GitHub metrics file covers. `create_people`: ids that match no
+    one become people (never pseudonymised ids when there are people already).
     """
     path = Path(source)
     name = file_name or path.name
@@ -72,7 +78,7 @@ def usage_import(
         _take_parse_report(report, read)
         run.progress(report.rows_read, report.rows_read, "writing")
         with transaction.atomic():
-            _write(read, run.record, report, actor)
+            _write(read, run.record, report, actor, create_people=create_people)
             if dry_run:
                 transaction.set_rollback(True)
     return run.finish()
@@ -137,6 +143,8 @@ def _write(
     record: Import,
     report: ImportReport,
     actor: Actor,
+    *,
+    create_people: bool = False,
 ) -> None:
     if read.kind == "identity-map":
         counts = identity_links_write(read.identities, file=report.file, source_import=record)
@@ -153,23 +161,25 @@ def _write(
     if read.org_rows:
         _write_org_usage(read, record, report)
         return
-    people = (0, 0)
-    if read.report.people:
-        created, updated, warnings = people_from_attributes(
-            read.report.people, file=report.file, actor=actor
+    plan = people_plan(pd.unique(read.usage["external_id"]).tolist(), IdentityIndex.load())
+    created = 0
+    if create_people:
+        created, warnings = people_create(
+            plan.candidates, read.report.people, file=report.file, actor=actor
         )
-        people = (created, updated)
         report.warnings.extend(warnings)
     index = _write_usage(read, record, report)
     _note_relinked(report, usage_relink(index))
-    report.data.update({"people_created": people[0], "people_updated": people[1]})
-    if any(people):
-        create, update = (
-            ("would create", "would update") if report.dry_run else ("created", "updated")
-        )
-        report.notes.append(
-            f"people from HR attributes: {create} {people[0]:,}, {update} {people[1]:,}"
-        )
+    report.data.update(
+        {
+            "people_created": created,
+            "people_updated": 0,
+            "pseudonymous_ids_unmatched": len(plan.pseudonyms_kept),
+        }
+    )
+    report.notes.extend(
+        people_notes(plan, create_people=create_people, created=created, dry_run=report.dry_run)
+    )
 
 
 def _write_usage(read: readers.UsageRead, record: Import, report: ImportReport) -> IdentityIndex:

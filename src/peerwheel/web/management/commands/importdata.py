@@ -35,6 +35,7 @@ class ImportOptions:
     mapping: Mapping[str, str] = field(default_factory=dict)
     file_format: str = "auto"
     channels: tuple[str, ...] = ()
+    create_people: bool = False
     on_progress: Callable[[int, int], None] | None = None
 
 
@@ -57,6 +58,7 @@ def _usage(kind: ImportKind, o: ImportOptions) -> ImportReport:
         dry_run=o.dry_run,
         on_progress=o.on_progress,
         scope=o.mapping.get("scope", "organisation"),
+        create_people=o.create_people,
     )
 
 
@@ -98,6 +100,7 @@ def _refuse_options(kind: ImportKind, options: dict[str, Any]) -> None:
             ("--map", options["map"], kind.mapping),
             ("--channels", options["channels"], kind.channels),
             ("--format", options["format"] != "auto", kind.file_format),
+            ("--create-people", options["create_people"], kind.create_people),
         )
         if given and not takes
     ]
@@ -146,6 +149,12 @@ class Command(PeerwheelCommand):
         parser.add_argument(
             "--channels", default="", help="slack-export: the channels to import, e.g. ai-tips,ai-q"
         )
+        parser.add_argument(
+            "--create-people",
+            action="store_true",
+            help="usage kinds: ids that match no one become people (by default a usage import "
+            "never creates or changes people; pseudonymised ids never do once there are people)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind = IMPORT_KINDS[options["kind"]]
@@ -163,6 +172,7 @@ class Command(PeerwheelCommand):
                 channels=tuple(
                     c.strip().lstrip("#") for c in options["channels"].split(",") if c.strip()
                 ),
+                create_people=options["create_people"],
                 on_progress=bar,
             )
             try:
