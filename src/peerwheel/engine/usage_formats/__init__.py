@@ -17,6 +17,7 @@ from . import (
     chatgpt_enterprise,
     github_copilot_metrics,
     github_copilot_seats,
+    github_copilot_usage_report,
     identity_map,
     m365_copilot_usage,
     usage_csv,
@@ -55,12 +56,17 @@ DETECTION_ORDER: tuple[ModuleType, ...] = (
     viva_person_query,
     m365_copilot_usage,
     chatgpt_enterprise,
+    github_copilot_usage_report,
     github_copilot_metrics,
     github_copilot_seats,
     usage_csv,
     identity_map,
 )
-_JSON_FORMATS = {github_copilot_metrics.FORMAT, github_copilot_seats.FORMAT}
+_JSON_FORMATS = {
+    github_copilot_metrics.FORMAT,
+    github_copilot_seats.FORMAT,
+    github_copilot_usage_report.FORMAT,
+}
 
 
 def sniff_header(path: str | Path) -> tuple[bool, list[str]]:
@@ -73,11 +79,22 @@ def sniff_header(path: str | Path) -> tuple[bool, list[str]]:
         try:
             document = json.loads(file.read_text(encoding="utf-8-sig"))
         except (json.JSONDecodeError, UnicodeDecodeError):
-            return True, []
+            return True, _ndjson_keys(file)
         if isinstance(document, list):
             document = document[0] if document else {}
         return True, list(document) if isinstance(document, dict) else []
     return False, list(read_header(file, str(file))[1])
+
+
+def _ndjson_keys(file: Path) -> list[str]:
+    """The first line's keys when it is a JSON object on its own (an NDJSON download)."""
+    with file.open("rb") as handle:
+        first = handle.readline()
+    try:
+        document = json.loads(first.decode("utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return []
+    return list(document) if isinstance(document, dict) else []
 
 
 def detect_format(path: str | Path) -> str | None:

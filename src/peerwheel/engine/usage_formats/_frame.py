@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,6 +38,21 @@ def empty_usage_frame() -> pd.DataFrame:
             "line": pd.Series([], dtype=np.int64),
         }
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OrgUsageRow:
+    """One organisation, enterprise or team, one ISO week (its Monday), one Copilot feature
+    (GitHub's metrics are per organisation, not per person)."""
+
+    scope: str
+    week: date
+    tool: str
+    actions: int
+    engaged_users: int
+    active_users: int
+    days: int
+    line: int
 
 
 @dataclass

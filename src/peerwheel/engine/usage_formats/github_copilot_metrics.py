@@ -14,10 +14,12 @@ distinct users cannot be added across days.
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 from ._base import (
     MAX_DAILY_ORG_ACTIONS,
@@ -31,34 +33,23 @@ from ._base import (
     source_name,
     today_utc,
 )
-from ._frame import Progress, ProgressCallback, UsageRead
+from ._frame import OrgUsageRow, Progress, ProgressCallback, UsageRead
 from ._json import line_of, load_json
+from .github_copilot_usage_report import is_report_object
 
 FORMAT = "github-copilot-metrics"
 COMPLETIONS = "GitHub Copilot code completions"
 IDE_CHAT = "GitHub Copilot Chat in the IDE"
 DOTCOM_CHAT = "GitHub Copilot Chat on github.com"
 PULL_REQUESTS = "GitHub Copilot pull request summaries"
+__all__ = ["OrgUsageRow", "detect", "parse", "read"]
+
 _FEATURES = (
     "copilot_ide_code_completions",
     "copilot_ide_chat",
     "copilot_dotcom_chat",
     "copilot_dotcom_pull_requests",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class OrgUsageRow:
-    """One organisation or team, one ISO week (its Monday), one Copilot feature."""
-
-    scope: str
-    week: date
-    tool: str
-    actions: int
-    engaged_users: int
-    active_users: int
-    days: int
-    line: int
 
 
 def detect(header: Sequence[str]) -> bool:
@@ -135,6 +126,31 @@ _ENGAGED = {
 }
 
 
+NEWER_FORMAT = (
+    "this is a newer GitHub format (a Copilot usage metrics report, NDJSON or day_totals), "
+    "not the metrics API retired on 2026-04-02; import it as github-copilot-usage-report"
+)
+
+
+def _in_memory(source: IO[bytes] | IO[str]) -> IO[bytes] | IO[str]:
+    content = source.read()
+    return io.BytesIO(content) if isinstance(content, bytes) else io.StringIO(content)
+
+
+def _first_line_is_newer(source: Source) -> bool:
+    """Whether the file's first line is a usage-report object (an NDJSON download)."""
+    try:
+        if isinstance(source, str | Path):
+            with Path(source).open("rb") as handle:
+                first: bytes | str = handle.readline()
+        else:
+            source.seek(0)
+            first = source.readline()
+        return is_report_object(json.loads(first))
+    except (OSError, ValueError):
+        return False
+
+
 def parse(
     source: Source,
     *,
@@ -144,7 +160,17 @@ def parse(
 ) -> ParseResult[OrgUsageRow]:
     """`scope` names what the file covers (the organisation login or `org/team-slug`)."""
     name = source_name(source, file_name)
-    document, text = load_json(source, name)
+    if not isinstance(source, str | Path):  # read twice below when it is the newer form
+        source = _in_memory(source)
+    try:
+        document, text = load_json(source, name)
+    except UsageFileError as exc:
+        if _first_line_is_newer(source):
+            raise UsageFileError(name, 1, None, NEWER_FORMAT) from exc
+        raise
+    first = document[0] if isinstance(document, list) and document else document
+    if is_report_object(first):
+        raise UsageFileError(name, 1, None, NEWER_FORMAT)
     if not isinstance(document, list):
         raise UsageFileError(
             name, 1, None, "expected a JSON list of days, as the metrics API returns"
