@@ -65,6 +65,8 @@ class ImportKind:
     mapping: bool = False
     channels: bool = False
     file_format: bool = False
+    #: --create-people: ids that match no one become people (usage kinds read per person)
+    create_people: bool = False
     #: what the command line adds to the description (an option only the command has)
     cli_help: str = ""
     #: the engine's format module that reads it (`read()` returns the standard frame), for the
@@ -97,12 +99,14 @@ IMPORT_KINDS: dict[str, ImportKind] = {
             "Viva Insights person query with Copilot metrics (CSV)",
             "usage",
             reader=viva_person_query,
+            create_people=True,
         ),
         ImportKind(
             m365_copilot_usage.FORMAT,
             "Microsoft 365 admin center, Copilot usage user detail (CSV)",
             "usage",
             reader=m365_copilot_usage,
+            create_people=True,
         ),
         ImportKind(
             github_copilot_metrics.FORMAT,
@@ -126,18 +130,21 @@ IMPORT_KINDS: dict[str, ImportKind] = {
             "GitHub Copilot seat assignments API (JSON)",
             "usage",
             reader=github_copilot_seats,
+            create_people=True,
         ),
         ImportKind(
             chatgpt_enterprise.FORMAT,
             "ChatGPT Enterprise user analytics, weekly or daily (CSV)",
             "usage",
             reader=chatgpt_enterprise,
+            create_people=True,
         ),
         ImportKind(
             usage_csv.FORMAT,
             "generic usage CSV: person, week or date, tool, actions[, agents, days]",
             "usage",
             reader=usage_csv,
+            create_people=True,
         ),
         ImportKind(
             identity_map.FORMAT,
