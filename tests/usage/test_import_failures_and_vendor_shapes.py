@@ -158,3 +158,52 @@ def test_an_unknown_m365_period_is_still_refused_with_its_line(
     assert "not 7, 28, 30, 90, 180 or ALL" in error.message
     assert not UsageSeries.objects.exists()
     assert Import.objects.get().status == Import.Status.FAILED
+
+
+def test_map_renames_a_column_for_a_usage_kind(org: dict[str, Person], write_file: Write) -> None:
+    text = M365_OLD_LABELS_ALL.replace("User name", "Work email")
+    path = write_file("m365.csv", text)
+    with pytest.raises(CommandError, match="User Principal Name"):
+        _run("m365-copilot-usage", str(path))
+    assert not UsageSeries.objects.exists()
+
+    out = _run("m365-copilot-usage", str(path), "--map", "Work email=upn")
+    assert "created 2" in out
+    assert {r.person for r in stored_records()} == {org["alice"]}
+
+    csv_path = write_file("u.csv", "Staff mail,week,tool,actions\nbob@example.com,2025-03-03,X,4\n")
+    out = _run("usage-csv", str(csv_path), "--map", "Staff mail=person")
+    assert "created 1" in out
+    assert any(r.person == org["bob"] and r.actions == 4 for r in stored_records())
+
+
+def test_map_to_an_unknown_field_is_a_named_failed_import(
+    org: dict[str, Person], write_file: Write
+) -> None:
+    path = write_file("u.csv", "Staff mail,week,tool,actions\nbob@example.com,2025-03-03,X,4\n")
+    with pytest.raises(CommandError, match="unknown field 'persona'") as caught:
+        _run("usage-csv", str(path), "--map", "Staff mail=persona")
+    assert "Traceback" not in str(caught.value)
+    assert not UsageSeries.objects.exists()
+    assert Import.objects.get().status == Import.Status.FAILED
+
+
+def test_map_is_refused_by_name_for_the_seats_json(
+    org: dict[str, Person], write_file: Write
+) -> None:
+    path = write_file("seats.json", json.dumps(ENTERPRISE_SEATS))
+    with pytest.raises(CommandError, match="takes no --map"):
+        _run("github-copilot-seats", str(path), "--map", "login=person")
+    assert not Import.objects.exists()
+
+
+def test_a_column_map_given_to_a_json_reader_is_a_named_failed_import(
+    org: dict[str, Person], write_file: Write
+) -> None:
+    path = write_file("seats.json", json.dumps(ENTERPRISE_SEATS))
+    with pytest.raises(ImportFailed) as caught:
+        usage_import("github-copilot-seats", path, mapping={"login": "person"})
+    (error,) = caught.value.report.errors
+    assert error.column == "--map" and "JSON keys" in error.message
+    assert not UsageSeries.objects.exists()
+    assert Import.objects.get().status == Import.Status.FAILED

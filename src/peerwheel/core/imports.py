@@ -60,7 +60,9 @@ class ImportKind:
     family: str
     #: offered on the Imports page (people and surveys have their own pages and the command)
     on_page: bool = True
-    #: the command-line options it understands, beyond --dry-run
+    #: the command-line options it understands, beyond --dry-run. `mapping`: --map
+    #: COLUMN=FIELD reads a column of the file as one of ours (every CSV kind; the GitHub JSON
+    #: kinds take only --map scope=...)
     skip_invalid: bool = False
     mapping: bool = False
     channels: bool = False
@@ -99,6 +101,7 @@ IMPORT_KINDS: dict[str, ImportKind] = {
             "Viva Insights person query with Copilot metrics (CSV)",
             "usage",
             reader=viva_person_query,
+            mapping=True,
             create_people=True,
         ),
         ImportKind(
@@ -106,6 +109,7 @@ IMPORT_KINDS: dict[str, ImportKind] = {
             "Microsoft 365 admin center, Copilot usage user detail (CSV)",
             "usage",
             reader=m365_copilot_usage,
+            mapping=True,
             create_people=True,
         ),
         ImportKind(
@@ -137,6 +141,7 @@ IMPORT_KINDS: dict[str, ImportKind] = {
             "ChatGPT Enterprise user analytics, weekly or daily (CSV)",
             "usage",
             reader=chatgpt_enterprise,
+            mapping=True,
             create_people=True,
         ),
         ImportKind(
@@ -144,6 +149,7 @@ IMPORT_KINDS: dict[str, ImportKind] = {
             "generic usage CSV: person, week or date, tool, actions[, agents, days]",
             "usage",
             reader=usage_csv,
+            mapping=True,
             create_people=True,
         ),
         ImportKind(
@@ -151,6 +157,7 @@ IMPORT_KINDS: dict[str, ImportKind] = {
             "identity map: external id (email, UPN, login, opaque id), employee id",
             "usage",
             reader=identity_map,
+            mapping=True,
         ),
         ImportKind(
             "slack-export",

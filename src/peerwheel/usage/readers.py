@@ -8,6 +8,8 @@ Nothing here touches the database.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -62,11 +64,25 @@ def read_usage(
     today: date | None = None,
     scope: str = "organisation",
     on_progress: ProgressCallback | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> UsageRead:
     """Read and check the whole file; raise `UsageFileError` with every problem (file, line,
-    column) on bad input."""
+    column) on bad input. `mapping`: the file's column → our field (`--map`), for the kinds
+    that read columns (a JSON kind given one is refused, not silently ignored)."""
     if kind not in READERS:
         raise UsageFileError(file_name, None, None, f"unknown kind {kind!r}")
-    return READERS[kind].read(
-        path, today=today, file_name=file_name, scope=scope, on_progress=on_progress
+    reader = READERS[kind]
+    extra: dict[str, Mapping[str, str]] = {}
+    if mapping:
+        if "overrides" not in inspect.signature(reader.read).parameters:
+            raise UsageFileError(
+                file_name,
+                None,
+                "--map",
+                f"{kind} is read by its JSON keys, so --map COLUMN=FIELD does not apply "
+                f"(asked: {', '.join(f'{k}={v}' for k, v in mapping.items())})",
+            )
+        extra["overrides"] = mapping
+    return reader.read(
+        path, today=today, file_name=file_name, scope=scope, on_progress=on_progress, **extra
     )

@@ -15,6 +15,7 @@ and pseudonymised ids never do once the organisation has people (`people.py`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def usage_import(
     today: date | None = None,
     scope: str = "organisation",
     create_people: bool = False,
+    mapping: Mapping[str, str] | None = None,
 ) -> ImportReport:
     """Import one usage export (any usage kind, or "auto" to detect it); see the module
     docstring.
@@ -55,7 +57,8 @@ def usage_import(
     Raises `ImportFailed` (with the report and every problem; the Import row records them) when
     the file is bad. `record`: an Import row made beforehand by `import_record_start` (the page
     polls it). `scope`: what a GitHub metrics file covers. `create_people`: ids that match no
-    one become people (never pseudonymised ids when there are people already).
+    one become people (never pseudonymised ids when there are people already). `mapping`:
+    the file's column → our field (`--map COLUMN=FIELD`), for the CSV kinds.
     """
     path = Path(source)
     name = file_name or path.name
@@ -73,7 +76,13 @@ def usage_import(
         run.check_size(path.stat().st_size)
         report.kind = readers.kind_for(path, kind)
         read = readers.read_usage(
-            path, report.kind, file_name=name, today=today, scope=scope, on_progress=run.progress
+            path,
+            report.kind,
+            file_name=name,
+            today=today,
+            scope=scope,
+            on_progress=run.progress,
+            mapping=mapping,
         )
         _take_parse_report(report, read)
         run.progress(report.rows_read, report.rows_read, "writing")

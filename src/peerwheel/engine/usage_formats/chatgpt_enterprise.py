@@ -211,11 +211,12 @@ def read(
     file_name: str | None = None,
     scope: str = "organisation",
     on_progress: ProgressCallback | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> UsageRead:
     """The whole file as the standard usage frame: one row per user and week."""
     del scope  # one signature for every format
     progress = Progress(path, on_progress)
-    rows, report = parse(path, today=today, file_name=file_name)
+    rows, report = parse(path, today=today, file_name=file_name, overrides=overrides)
     usage = frame_from_rows(
         (r.external_id, r.week, r.tool, r.actions, r.agent_actions, r.active_days, r.line)
         for r in progress.counted(rows, report)

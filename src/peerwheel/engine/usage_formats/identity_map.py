@@ -163,9 +163,10 @@ def read(
     file_name: str | None = None,
     scope: str = "organisation",
     on_progress: ProgressCallback | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> UsageRead:
     """Identity links, not usage: the usage app writes them and links earlier records."""
     del scope  # one signature for every format
     progress = Progress(path, on_progress)
-    links, report = parse(path, today=today, file_name=file_name)
+    links, report = parse(path, today=today, file_name=file_name, overrides=overrides)
     return UsageRead(FORMAT, report, identities=list(progress.counted(links, report)))

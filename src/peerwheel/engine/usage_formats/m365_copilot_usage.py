@@ -341,13 +341,14 @@ def read(
     file_name: str | None = None,
     scope: str = "organisation",
     on_progress: ProgressCallback | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> UsageRead:
     """The report holds last-activity dates: each app used in the period gives one record of
     one action in the week of its last use (agents: one agent action). Anonymised users are
     skipped (counted in the report)."""
     del scope  # one signature for every format
     progress = Progress(path, on_progress)
-    activity, report = parse(path, today=today, file_name=file_name)
+    activity, report = parse(path, today=today, file_name=file_name, overrides=overrides)
     rows = []
     for row in progress.counted(activity, report):
         if row.anonymised:

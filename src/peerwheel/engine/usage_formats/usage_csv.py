@@ -306,8 +306,13 @@ def read(
     file_name: str | None = None,
     scope: str = "organisation",
     on_progress: ProgressCallback | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> UsageRead:
     """The whole file as the standard usage frame (see `read_frames`)."""
     del scope  # one signature for every format
     progress = Progress(path, on_progress)
-    return read_chunked(FORMAT, read_frames(path, today=today, file_name=file_name), progress)
+    return read_chunked(
+        FORMAT,
+        read_frames(path, today=today, file_name=file_name, overrides=overrides),
+        progress,
+    )

@@ -58,6 +58,7 @@ def _usage(kind: ImportKind, o: ImportOptions) -> ImportReport:
         dry_run=o.dry_run,
         on_progress=o.on_progress,
         scope=o.mapping.get("scope", "organisation"),
+        mapping={column: name for column, name in o.mapping.items() if column != "scope"},
         create_people=o.create_people,
     )
 
