@@ -9,7 +9,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import struct
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -408,3 +410,54 @@ def test_replies_to_a_thread_from_an_earlier_export_join_that_thread(
     assert last_status() == Import.Status.SUCCEEDED
     again = slack_import(second, channels=("ai_questions",))
     assert (again.created, again.unchanged, Answer.objects.count()) == (0, 2, 3)
+
+
+@pytest.mark.skipif(shutil.which("zip") is None, reason="needs the zip command to encrypt")
+def test_a_zip_encrypted_with_zip_dash_p_is_refused_by_name(
+    org: dict[str, Person], tmp_path: Path
+) -> None:
+    folder = tmp_path / "export"
+    (folder / "ai-tips").mkdir(parents=True)
+    for name, content in _good_members().items():
+        (folder / name).write_text(json.dumps(content))
+    subprocess.run(
+        ["zip", "-q", "-r", "-P", "secret", str(tmp_path / "locked.zip"), "."],
+        cwd=folder,
+        check=True,
+    )
+    with pytest.raises(ImportFailed) as caught:
+        slack_import(tmp_path / "locked.zip", channels=("ai-tips",))
+    assert "password-protected" in str(caught.value.report.errors[0])
+    assert last_status() == Import.Status.FAILED
+    assert nothing_written()
+
+
+def test_odd_reactions_and_profiles_are_ignored_not_a_traceback(
+    org: dict[str, Person], tmp_path: Path
+) -> None:
+    users = [{"id": "U01ALICE", "name": "alice", "profile": {"email": "alice@example.com"}}]
+    users.append({"id": "U01ODD", "name": "odd", "profile": "not an object"})
+    tip = message(
+        "U01ALICE",
+        "Thanks <@U01ODD>",
+        "1793000000.1",
+        reactions=[
+            "+1",
+            {"name": "+1", "users": "U01ALICE"},
+            {"name": "tada", "users": ["U01ALICE"]},
+        ],
+    )
+    path = write(
+        tmp_path,
+        export_zip(
+            {
+                "users.json": users,
+                "channels.json": [{"id": "C1", "name": "ai-tips"}],
+                "ai-tips/2026-11-02.json": [tip],
+            }
+        ),
+    )
+    report = slack_import(path, channels=("ai-tips",))
+    assert (report.created, report.details["reactions"]) == (1, 1)
+    assert Post.objects.get().body == "Thanks @odd"
+    assert last_status() == Import.Status.SUCCEEDED

@@ -62,7 +62,8 @@ def slack_text(text: str, users: dict[str, dict[str, Any]]) -> str:
 
     def mention(match: re.Match[str]) -> str:
         user = users.get(match.group(1), {})
-        profile = user.get("profile", {}) if isinstance(user, dict) else {}
+        profile = user.get("profile") if isinstance(user, dict) else None
+        profile = profile if isinstance(profile, dict) else {}
         return "@" + str(
             profile.get("real_name") or user.get("real_name") or user.get("name") or "someone"
         )
@@ -187,11 +188,15 @@ class _Writer:
             )
             self.counts["questions" if question else "posts"] += 1
         self.posts[(message.channel, ts)] = post
-        for reaction in message.data.get("reactions") or []:
-            emoji = EMOJI.get(str(reaction.get("name", "")).split("::")[0])
-            if emoji is None:
+        reactions = message.data.get("reactions")
+        for reaction in reactions if isinstance(reactions, list) else []:
+            if not isinstance(reaction, dict):
                 continue
-            for user_id in reaction.get("users") or []:
+            emoji = EMOJI.get(str(reaction.get("name", "")).split("::")[0])
+            users = reaction.get("users")
+            if emoji is None or not isinstance(users, list):
+                continue
+            for user_id in users:
                 person = self.people.get(str(user_id))
                 if (
                     person is not None
