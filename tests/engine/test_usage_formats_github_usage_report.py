@@ -115,3 +115,24 @@ def test_a_file_mixing_users_and_organisations_is_refused(tmp_path: Path) -> Non
     path.write_text(USERS.read_text() + json.dumps(json.loads(ENTERPRISE.read_text())[0]) + "\n")
     with pytest.raises(UsageFileError, match="mixes per-user and per-organisation"):
         github_copilot_usage_report.read(path, today=TODAY)
+
+
+def test_a_bad_day_total_in_a_pretty_printed_report_names_its_own_line(tmp_path: Path) -> None:
+    text = ENTERPRISE.read_text()
+    path = tmp_path / "enterprise.json"
+    path.write_text(text.replace('"daily_active_users" : 11', '"daily_active_users" : -1'))
+    with pytest.raises(UsageFileError, match="negative") as error:
+        github_copilot_usage_report.read(path, today=TODAY)
+    day_line = text.splitlines().index('    "day" : "2026-11-17",') + 1
+    assert (error.value.line, error.value.column) == (
+        day_line,
+        "day_totals[1].daily_active_users",
+    )
+
+
+def test_a_cut_off_pretty_printed_report_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "enterprise.json"
+    path.write_text("\n".join(ENTERPRISE.read_text().splitlines()[:20]))
+    with pytest.raises(UsageFileError, match="invalid JSON") as error:
+        github_copilot_usage_report.read(path, today=TODAY)
+    assert error.value.line == 20

@@ -45,6 +45,7 @@ from ._base import (
     today_utc,
 )
 from ._frame import OrgUsageRow, Progress, ProgressCallback, UsageRead, frame_from_rows
+from ._json import line_of
 
 FORMAT = "github-copilot-usage-report"
 TOOL = "GitHub Copilot"
@@ -70,42 +71,46 @@ def is_report_object(value: object) -> bool:
     return isinstance(value, dict) and detect(list(value))
 
 
-def _text(source: Source, name: str) -> str:
+def _lines(source: Source, name: str) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line, read as it goes (a per-user download is large)."""
     try:
         if isinstance(source, str | Path):
-            raw: bytes | str = Path(source).read_bytes()
+            with Path(source).open("rb") as handle:
+                for number, raw in enumerate(handle, start=1):
+                    yield number, _decoded(raw, name, number)
         else:
-            raw = source.read()
+            content = source.read()
+            if isinstance(content, bytes):
+                content = _decoded(content, name, None)
+            yield from enumerate(content.lstrip("\ufeff").splitlines(keepends=True), start=1)
     except OSError as exc:
         raise UsageFileError(name, None, None, f"cannot open the file: {exc}") from exc
+
+
+def _decoded(raw: bytes, name: str, line: int | None) -> str:
     try:
-        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
+        return raw.decode("utf-8-sig" if line in (None, 1) else "utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageFileError(name, None, None, "the file is not UTF-8 text") from exc
-    if not text.strip():
+        raise UsageFileError(name, line, None, "the file is not UTF-8 text") from exc
+
+
+def _objects(source: Source, name: str, documents: list[str]) -> Iterator[tuple[int, object]]:
+    """(line, object): one per non-empty NDJSON line; or, when the file is one JSON document
+    (a pretty-printed report, an array), its items, each at the line of its `day`."""
+    lines = _lines(source, name)
+    first = next(((n, t) for n, t in lines if t.strip()), None)
+    if first is None:
         raise UsageFileError(name, 1, None, "the file is empty: expected NDJSON or a JSON report")
-    return text
-
-
-def _objects(text: str, name: str) -> Iterator[tuple[int, object]]:
-    """(line, object): a whole JSON document's items (line 1 for a one-object document), or
-    one per non-empty NDJSON line."""
     try:
-        document = json.loads(text)
+        value = json.loads(first[1])
     except json.JSONDecodeError:
-        document = None
-        whole = False
-    else:
-        whole = True
-    if whole:
-        if isinstance(document, list):
-            if document and isinstance(document[0], dict) and "date" in document[0]:
-                raise UsageFileError(name, 1, None, OLDER_FORMAT)
-            yield from ((1, item) for item in document)
-        else:
-            yield 1, document
+        value = None
+    if not isinstance(value, dict):  # a document over several lines, or an array
+        documents.append(first[1] + "".join(t for _, t in lines))
+        yield from _document(documents[0], name, first[0])
         return
-    for number, line in enumerate(text.splitlines(), start=1):
+    yield first[0], value
+    for number, line in lines:
         if not line.strip():
             continue
         try:
@@ -116,6 +121,25 @@ def _objects(text: str, name: str) -> Iterator[tuple[int, object]]:
             ) from None
 
 
+def _document(text: str, name: str, offset: int) -> Iterator[tuple[int, object]]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageFileError(
+            name, exc.lineno + offset - 1, f"character {exc.colno}", f"invalid JSON: {exc.msg}"
+        ) from None
+    items = document if isinstance(document, list) else [document]
+    if items and isinstance(items[0], dict) and "date" in items[0] and "day" not in items[0]:
+        raise UsageFileError(name, offset, None, OLDER_FORMAT)
+    for item in items:
+        day = item.get("day") if isinstance(item, dict) else None
+        if day is None and isinstance(item, dict) and isinstance(item.get("day_totals"), list):
+            days = item["day_totals"]
+            day = days[0].get("day") if days and isinstance(days[0], dict) else None
+        found = line_of(text, "day", day) if isinstance(day, str) else None
+        yield (found or 1) + offset - 1, item
+
+
 class _Reader:
     def __init__(self, name: str, scope: str, today: date, report: ParseReport) -> None:
         self.name, self.scope, self.today, self.report = name, scope, today, report
@@ -124,6 +148,8 @@ class _Reader:
         # (scope, week) -> [actions, engaged, active, days, line]
         self.orgs: dict[tuple[str, date], list[int]] = {}
         self.seen: dict[tuple[str, date], int] = {}
+        #: the text of a file that is one JSON document (to find each day's line)
+        self.documents: list[str] = []
 
     def count(self, value: object, line: int, column: str, maximum: int) -> int:
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
@@ -183,6 +209,9 @@ class _Reader:
         slot[2] += 1
 
     def totals(self, record: dict[str, object], line: int, scope: str, column: str) -> None:
+        day = record.get("day")
+        if self.documents and isinstance(day, str):
+            line = line_of(self.documents[0], "day", day) or line
         when = self.day(record, line, f"{column}day")
         self.once((scope, when), line, f"scope {scope!r}")
         actions = sum(
@@ -259,7 +288,7 @@ def parse(
     name = source_name(source, file_name)
     report = ParseReport(format=FORMAT, file=name)
     reader = _Reader(name, scope, today or today_utc(), report)
-    for line, value in _objects(_text(source, name), name):
+    for line, value in _objects(source, name, reader.documents):
         try:
             reader.read(value, line)
         except UsageFileError as exc:
