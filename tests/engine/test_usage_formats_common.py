@@ -82,6 +82,7 @@ def test_every_format_is_tried_once_most_specific_first() -> None:
         "viva-person-query",
         "m365-copilot-usage",
         "chatgpt-enterprise",
+        "github-copilot-usage-report",
         "github-copilot-metrics",
         "github-copilot-seats",
         "usage-csv",

@@ -71,15 +71,18 @@ _JSON_FORMATS = {
 
 def sniff_header(path: str | Path) -> tuple[bool, list[str]]:
     """(is JSON, header): a CSV's column names, or a JSON document's keys (its first item's keys
-    when it is a list; `seats` documents keep their top-level keys)."""
+    when it is a list; `seats` documents keep their top-level keys; an NDJSON file's first
+    line's keys)."""
     file = Path(path)
     with file.open("rb") as handle:
         start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     if start[:1] in (b"[", b"{"):
+        if keys := _ndjson_keys(file):  # NDJSON (or a one-line object): never read whole
+            return True, keys
         try:
             document = json.loads(file.read_text(encoding="utf-8-sig"))
         except (json.JSONDecodeError, UnicodeDecodeError):
-            return True, _ndjson_keys(file)
+            return True, []
         if isinstance(document, list):
             document = document[0] if document else {}
         return True, list(document) if isinstance(document, dict) else []
