@@ -322,5 +322,5 @@ def read(
     """Person records for a per-user report, organisation rows for the others."""
     progress = Progress(path, on_progress)
     people, orgs, report = parse(path, scope=scope, today=today, file_name=file_name)
-    progress(report.rows_read)
+    progress(progress.total)  # every line read (a pretty-printed report has more lines than days)
     return UsageRead(FORMAT, report, usage=frame_from_rows(people), org_rows=orgs)
