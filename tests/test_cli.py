@@ -151,8 +151,8 @@ def test_demo_builds_into_a_folder_and_serves_home_to_a_signed_in_user(tmp_path:
         )
         home = opener.open(request).read().decode()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.terminate()  # gunicorn's processes and the worker stop in turn: seconds on a
+        server.wait(timeout=60)  # busy machine (tests/web/test_serve.py waits as long)
 
     assert "The organisation at a glance" in home
     assert '<span class="figure">120</span><span class="label">people</span>' in home
