@@ -36,6 +36,7 @@ class ProgressBar:
                 file=sys.stderr,
                 leave=False,
                 bar_format=self.bar_format,
+                disable=None,  # tqdm's own test: no bar when the stream is not a terminal
             )
         self._bar.total = total
         self._bar.n = done
