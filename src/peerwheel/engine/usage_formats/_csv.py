@@ -212,6 +212,16 @@ def text_column(frame: pd.DataFrame, position: int) -> pd.Series:
     return pd.Series(TextColumn.of(frame, position).values(), index=frame.index, dtype=object)
 
 
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds (a whole float as an int), so a message
+    reads `-3 is negative`, not `np.int64(-3) is negative` or `-3.0 is negative`."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def note_bad(
     problems: list[UsageFileError],
     mask: pd.Series | npt.NDArray[np.bool_],
@@ -224,7 +234,7 @@ def note_bad(
 ) -> None:
     """One problem per bad row (at most `MAX_PROBLEMS`); `describe` is formatted with `value`."""
     for row in np.flatnonzero(np.asarray(mask))[:MAX_PROBLEMS]:
-        value = values.iloc[int(row)]
+        value = _plain(values.iloc[int(row)])
         problems.append(
             UsageFileError(
                 csv_file.name, first_line + int(row), header, describe.format(value=value)

@@ -1,0 +1,48 @@
+"""Issue 13, item 14 (polish): what the usage formats say when a file is wrong reads as plain
+text: no numpy reprs, no warning for a documented column, and a JSON file given to a CSV kind
+is called JSON."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from peerwheel.engine.usage_formats import UsageFileError, usage_csv
+
+TODAY = date(2025, 6, 30)
+
+
+def write(tmp_path: Path, text: str, name: str = "usage.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rows(path: Path) -> list[usage_csv.ParsedUsageRow]:
+    records, _ = usage_csv.parse(path, today=TODAY)
+    return list(records)
+
+
+# "7": every count is whole, the column is read as int64; "": an empty cell, read as floats
+@pytest.mark.parametrize("last", ["7", ""])
+def test_a_negative_count_is_quoted_as_the_plain_number_not_a_numpy_repr(
+    tmp_path: Path, last: str
+) -> None:
+    text = f"person,week,tool,actions\nana,2025-01-06,T,-3\nben,2025-01-06,T,{last}\n"
+    with pytest.raises(UsageFileError) as error:
+        rows(write(tmp_path, text))
+    said = str(error.value)
+    assert "-3 is negative" in said
+    assert "np." not in said
+    assert "-3.0" not in said
+
+
+def test_a_fraction_is_quoted_as_the_plain_number(tmp_path: Path) -> None:
+    text = "person,week,tool,actions\nana,2025-01-06,T,2.5\n"
+    with pytest.raises(UsageFileError) as error:
+        rows(write(tmp_path, text))
+    said = str(error.value)
+    assert "2.5 is not a whole number" in said
+    assert "np." not in said
