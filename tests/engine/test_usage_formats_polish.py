@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from peerwheel.engine.usage_formats import UsageFileError, usage_csv
+from peerwheel.engine.usage_formats import UsageFileError, chatgpt_enterprise, usage_csv
 
 TODAY = date(2025, 6, 30)
 
@@ -46,3 +46,18 @@ def test_a_fraction_is_quoted_as_the_plain_number(tmp_path: Path) -> None:
     said = str(error.value)
     assert "2.5 is not a whole number" in said
     assert "np." not in said
+
+
+CHATGPT_HEADER = "cadence,period_start,period_end,name,email,user_status,messages,credits_used"
+CHATGPT_ROW = "Weekly,2025-10-12,2025-10-18,Ana,ana@example.com,enabled,12,3.5"
+
+
+def test_chatgpt_credits_used_is_a_documented_column_read_past_without_a_warning(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, f"{CHATGPT_HEADER}\n{CHATGPT_ROW}\n", name="chatgpt_weekly.csv")
+    records, report = chatgpt_enterprise.parse(path, today=date(2025, 10, 20))
+    (row,) = list(records)
+    assert (row.external_id, row.actions) == ("ana@example.com", 12)  # credits are not actions
+    assert report.columns_ignored == ()
+    assert not any("credits_used" in w for w in report.warnings)

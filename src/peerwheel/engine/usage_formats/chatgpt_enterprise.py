@@ -7,7 +7,8 @@ report.
 
 One `ParsedUsageRow` per user and week, tool "ChatGPT Enterprise": actions = `messages` (what the
 person sent); `gpt_messages`, `tool_messages` and `project_messages` describe those messages and
-are not added. Agent actions are the `tool_to_messages` counts of tools named like "Agent".
+are not added; `credits_used` (billing, not use) is read past without a warning. Agent actions
+are the `tool_to_messages` counts of tools named like "Agent".
 A weekly period starts on a Sunday; its week is the Monday of the ISO week holding most of it
 (start + 3 days). Daily reports are summed into weeks, with active days counted. Monthly reports
 cannot be split into weeks and are refused. Invited users who never joined (`pending`, no
@@ -78,6 +79,8 @@ KNOWN = frozenset(
         "project_to_messages",
         "projects_created",
         "last_day_active",
+        # Credits spent (billing under flexible pricing), not a count of use: read past.
+        "credits_used",
     )
 )
 
