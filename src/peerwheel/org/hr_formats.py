@@ -7,10 +7,16 @@ against each other and the database and writes them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from peerwheel.engine.tabular import Column, TabularError, read_rows
 from peerwheel.org.models import RoleFamily
@@ -58,6 +64,8 @@ PERSON_COLUMNS = (
     ),
     Column("manager_email", ("Manager Email", "Supervisor Email", "ManagerEmail")),
     Column("is_leader", ("IsLeader", "Leader", "SupervisorIndicator", "People Manager")),
+    # Viva org data: one row per person per month; the latest month is the current one.
+    Column("effective_date", ("EffectiveDate", "Effective Date")),
 )
 
 _ROLE_FAMILY_ALIASES: dict[str, RoleFamily] = {
@@ -113,6 +121,8 @@ class PersonRecord:
     is_leader: bool | None = None
     given: frozenset[str] = frozenset()
     """The fields the file actually has: absent ones are left as they are on re-import."""
+    effective_date: date | None = None
+    """The month this row describes (Viva's EffectiveDate); None when the file has no dates."""
 
 
 def parse_role_family(value: str) -> RoleFamily | None:
@@ -137,6 +147,81 @@ def parse_bool(value: str, *, file: str, line: int, column: str) -> bool:
         line=line,
         column=column,
     )
+
+
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_effective_date(value: str, *, file: str, line: int, column: str) -> date:
+    """Viva's EffectiveDate: ISO `2026-09-01` or the US `9/1/2026` (month first) Viva exports."""
+    text = value.strip()
+    if not text:
+        raise TabularError("the effective date is empty", file=file, line=line, column=column)
+    try:
+        us = _US_DATE.match(text)
+        if us:
+            return date(int(us[3]), int(us[1]), int(us[2]))
+        if len(text) > 10 and text[10] in "T ":
+            text = text[:10]  # 2026-09-01T00:00:00: the time says nothing here
+        return date.fromisoformat(text)
+    except ValueError:
+        raise TabularError(
+            f"{value!r} is not a date (use 2026-09-01 or 9/1/2026, month first)",
+            file=file,
+            line=line,
+            column=column,
+        ) from None
+
+
+def _is_email(value: str) -> bool:
+    if "@" not in value:
+        return False
+    try:
+        validate_email(value.strip().lower())
+    except ValidationError:
+        return False
+    return True
+
+
+def latest_snapshots(
+    records: list[PersonRecord], *, file: str, date_column: str = "EffectiveDate"
+) -> tuple[list[PersonRecord], list[TabularError], int]:
+    """Keep each person's latest row by effective date (Viva's monthly history).
+
+    Returns the kept records (in file order), errors and the number of people. Earlier months
+    are history, not errors; two different rows for one person and one date are an error
+    naming both lines (and, at the latest date, leave the person out). Records without dates
+    pass through unchanged.
+    """
+    if not any(r.effective_date for r in records):
+        return records, [], len(records)
+    by_person: dict[str, list[PersonRecord]] = {}
+    for record in records:
+        by_person.setdefault(record.employee_id, []).append(record)
+    errors: list[TabularError] = []
+    kept: list[PersonRecord] = []
+    for employee_id, rows in by_person.items():
+        rows = sorted(rows, key=lambda r: (r.effective_date or date.min, r.line))
+        conflicted: set[date | None] = set()
+        for earlier, later in pairwise(rows):
+            if earlier.effective_date != later.effective_date:
+                continue
+            if replace(earlier, line=0) == replace(later, line=0):
+                continue  # the same row twice: nothing to choose between
+            conflicted.add(later.effective_date)
+            errors.append(
+                TabularError(
+                    f"employee id {employee_id!r} has two different rows for "
+                    f"{later.effective_date} (lines {earlier.line} and {later.line})",
+                    file=file,
+                    line=later.line,
+                    column=date_column,
+                )
+            )
+        if rows[-1].effective_date not in conflicted:
+            kept.append(rows[-1])
+    kept.sort(key=lambda r: r.line)
+    return kept, errors, len(by_person)
 
 
 def read_people_csv(
@@ -193,11 +278,23 @@ def _record_from_row(
             line=line,
             column=header_map.header_for("is_leader") or "is_leader",
         )
+    effective_date = None
+    if "effective_date" in values:
+        effective_date = parse_effective_date(
+            values["effective_date"],
+            file=file,
+            line=line,
+            column=header_map.header_for("effective_date") or "EffectiveDate",
+        )
+    email = values.get("email", "").strip()
+    if not email and _is_email(employee_id):
+        # Viva's PersonId is often the person's email: keep it as their email too.
+        email, given = employee_id, given | {"email"}
     return PersonRecord(
         line=line,
         employee_id=employee_id,
         name=name,
-        email=values.get("email", ""),
+        email=email,
         department=values.get("department", ""),
         team=values.get("team", ""),
         site=values.get("site", ""),
@@ -207,6 +304,7 @@ def _record_from_row(
         manager_email=values.get("manager_email", ""),
         is_leader=is_leader,
         given=given,
+        effective_date=effective_date,
     )
 
 

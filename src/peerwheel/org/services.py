@@ -17,6 +17,7 @@ from peerwheel.core.models import Import
 from peerwheel.engine.tabular import TabularError
 from peerwheel.org.hr_formats import (
     PersonRecord,
+    latest_snapshots,
     parse_role_family,
     read_people_csv,
     read_people_scim,
@@ -74,7 +75,7 @@ def people_import(
             run.refuse_if_errors()
         bad_lines = {e.line for e in report.errors}
         good = [r for r in records if r.line not in bad_lines]
-        report.skipped = report.rows_read - len(good)
+        report.skipped = report.records - len(good)
         run.progress(0, len(good), "writing")
         with transaction.atomic():
             _upsert(good, report, on_progress=lambda d, t: run.progress(d, t, "writing"))
@@ -99,7 +100,18 @@ def _read_and_check(
             io.BytesIO(data), mapping=mapping, file_name=name
         )
     report.warnings.extend(warnings)
-    report.rows_read = report.records = len(records) + len(errors)
+    report.rows_read = len(records) + len(errors)
+    rows = len(records)
+    records, history_errors, people = latest_snapshots(records, file=name)
+    errors = [*errors, *history_errors]
+    report.records = people + len(errors) - len(history_errors)
+    if people < rows:
+        # Viva org data: a row per person per month. Earlier months are history, not errors.
+        report.notes.append(
+            f"{people:,} people, {rows:,} monthly rows: the latest month per person is kept"
+        )
+        latest = max((r.effective_date for r in records if r.effective_date), default=None)
+        report.data["effective_date"] = str(latest) if latest else ""
     unknown_families = sorted(
         {r.role_family for r in records if r.role_family and not parse_role_family(r.role_family)}
     )
