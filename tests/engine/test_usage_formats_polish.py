@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from peerwheel.engine.usage_formats import UsageFileError, chatgpt_enterprise, usage_csv
+from peerwheel.usage import readers
 
 TODAY = date(2025, 6, 30)
 
@@ -61,3 +62,32 @@ def test_chatgpt_credits_used_is_a_documented_column_read_past_without_a_warning
     assert (row.external_id, row.actions) == ("ana@example.com", 12)  # credits are not actions
     assert report.columns_ignored == ()
     assert not any("credits_used" in w for w in report.warnings)
+
+
+GITHUB_USERS = Path(__file__).parents[1] / "fixtures" / "github_copilot" / "users-1-day.ndjson"
+
+
+@pytest.mark.parametrize("kind", ["chatgpt-enterprise", "m365-copilot-usage", "usage-csv"])
+def test_a_json_file_given_to_a_csv_kind_is_called_json_with_the_kind_named(
+    tmp_path: Path, kind: str
+) -> None:
+    path = write(tmp_path, '\ufeff\n  [{"email": "ana@example.com", "messages": 3}]\n', "a.csv")
+    with pytest.raises(UsageFileError) as error:
+        readers.read_usage(path, kind, file_name="a.csv")
+    said = str(error.value)
+    assert "this is JSON, not CSV" in said
+    assert kind in said
+    assert error.value.line == 1
+
+
+def test_a_json_file_given_to_a_csv_kind_names_the_json_kind_it_looks_like() -> None:
+    with pytest.raises(UsageFileError, match="this is JSON") as error:
+        readers.read_usage(GITHUB_USERS, "chatgpt-enterprise", file_name=GITHUB_USERS.name)
+    assert "github-copilot-usage-report" in str(error.value)
+
+
+def test_a_json_kind_still_reads_its_json() -> None:
+    read = readers.read_usage(
+        GITHUB_USERS, "github-copilot-usage-report", file_name=GITHUB_USERS.name
+    )
+    assert len(read.usage) == 2

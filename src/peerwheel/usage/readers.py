@@ -22,6 +22,7 @@ from peerwheel.engine.usage_formats import (
     detect_format,
     github_copilot_seats,
     m365_copilot_usage,
+    refuse_json_for_csv_kind,
 )
 
 __all__ = ["FRAME_COLUMNS", "LOWER_BOUND_KINDS", "UsageRead", "kind_for", "read_usage"]
@@ -71,6 +72,7 @@ def read_usage(
     that read columns (a JSON kind given one is refused, not silently ignored)."""
     if kind not in READERS:
         raise UsageFileError(file_name, None, None, f"unknown kind {kind!r}")
+    refuse_json_for_csv_kind(path, kind, file_name=file_name)
     reader = READERS[kind]
     extra: dict[str, Mapping[str, str]] = {}
     if mapping:

@@ -46,6 +46,7 @@ __all__ = [
     "UsageRead",
     "detect_format",
     "empty_usage_frame",
+    "refuse_json_for_csv_kind",
     "sniff_header",
 ]
 
@@ -107,3 +108,26 @@ def detect_format(path: str | Path) -> str | None:
         if (module.FORMAT in _JSON_FORMATS) == is_json and module.detect(header):
             return str(module.FORMAT)
     return None
+
+
+def _first_byte(path: Path) -> bytes:
+    """The file's first byte that is not a BOM or white space (b"" for a blank file)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")[:1]
+
+
+def refuse_json_for_csv_kind(path: str | Path, kind: str, *, file_name: str) -> None:
+    """A CSV kind given a JSON file (its first non-blank byte `{` or `[`) is told so by name,
+    not left to fail on a header row that is really JSON."""
+    if kind in _JSON_FORMATS or _first_byte(Path(path)) not in (b"{", b"["):
+        return
+    detected = detect_format(path)
+    hint = (
+        f"it looks like a {detected} file; import it as that"
+        if detected
+        else "export the CSV download, or choose the JSON kind it is"
+    )
+    raise UsageFileError(
+        file_name, 1, None, f"this is JSON, not CSV: {kind} reads a CSV file; {hint}"
+    )
