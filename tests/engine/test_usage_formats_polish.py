@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from peerwheel.engine.usage_formats import UsageFileError, chatgpt_enterprise, usage_csv
+from peerwheel.engine.usage_formats import (
+    UsageFileError,
+    chatgpt_enterprise,
+    m365_copilot_usage,
+    usage_csv,
+)
 from peerwheel.usage import readers
 
 TODAY = date(2025, 6, 30)
@@ -91,3 +96,20 @@ def test_a_json_kind_still_reads_its_json() -> None:
         GITHUB_USERS, "github-copilot-usage-report", file_name=GITHUB_USERS.name
     )
     assert len(read.usage) == 2
+
+
+M365 = (
+    "Report Refresh Date,User Principal Name,Display Name,"
+    "Microsoft Teams Copilot Last Activity Date,Word Copilot Last Activity Date,Report Period\n"
+    "2025-08-20,alice@example.com,Alice,2025-08-05,2025-07-29,28\n"
+    "2025-08-20,bob@example.com,Bob,2025-08-06,,28\n"
+    "2025-08-20,carol@example.com,Carol,,,28\n"
+)
+
+
+def test_the_m365_summary_gives_the_weeks_written_not_the_refresh_week(tmp_path: Path) -> None:
+    read = m365_copilot_usage.read(write(tmp_path, M365, "m365.csv"), today=date(2025, 8, 25))
+    weeks = sorted({w.date() for w in read.usage["week"]})
+    assert weeks == [date(2025, 7, 28), date(2025, 8, 4)]
+    # the refresh date (2025-08-20) is in the week of 18 August: no row is written there
+    assert (read.report.first_week, read.report.last_week) == (date(2025, 7, 28), date(2025, 8, 4))

@@ -247,11 +247,11 @@ def _rows_of(
         if report.anonymised_ids == 1:
             report.warnings.append(ANONYMISED_HELP)
 
-    found = list(
+    # The weeks seen are those written (each app's last activity, in `read`), not the refresh
+    # week: a report refreshed on 20 August may write nothing later than 4 August.
+    return list(
         _user_rows(_Row(row, upn, refreshed, period, anonymised), present, name, today, report)
     )
-    report.see_week(monday(refreshed))
-    return found
 
 
 @dataclass(frozen=True)
@@ -357,5 +357,6 @@ def read(
             continue  # the overall date repeats one of the apps' dates
         agents = row.tool == "Copilot agents"
         week = monday(row.last_activity)
+        report.see_week(week)
         rows.append((row.external_id, week, row.tool, 0 if agents else 1, int(agents), 1, row.line))
     return UsageRead(FORMAT, report, usage=frame_from_rows(rows))
