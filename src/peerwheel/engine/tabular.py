@@ -37,6 +37,9 @@ _SNIFF_BYTES = 64 * 1024
 class TabularError(ValueError):
     """A problem in an input file, with where it is and what to do about it."""
 
+    #: what `line` counts: "line" for text files; "resource" for a SCIM ListResponse's Users
+    line_label = "line"
+
     def __init__(
         self,
         message: str,
@@ -56,7 +59,7 @@ class TabularError(ValueError):
         if self.file:
             where.append(self.file)
         if self.line is not None:
-            where.append(f"line {self.line}")
+            where.append(f"{self.line_label} {self.line}")
         if self.column:
             where.append(f"column {self.column!r}")
         prefix = ", ".join(where)

@@ -348,7 +348,18 @@ def read_people_scim(
             records.append(_record_from_scim(resource, index, name, scim_id_to_employee))
         except TabularError as exc:
             errors.append(exc)
-    return records, errors, []
+    return records, errors, _scim_paging(document, len(resources))
+
+
+def _scim_paging(document: Any, listed: int) -> list[str]:
+    """A ListResponse is one page when `totalResults` counts more Users than it lists."""
+    total = document.get("totalResults") if isinstance(document, dict) else None
+    if isinstance(total, int) and not isinstance(total, bool) and total > listed:
+        return [
+            f"totalResults is {total} but the file lists {listed}: it holds only a page; "
+            "fetch every page (startIndex=1, 101, ... with count=100) and join their Resources"
+        ]
+    return []
 
 
 def _scim_resources(document: Any, file: str) -> list[dict[str, Any]]:
@@ -375,12 +386,15 @@ def _record_from_scim(
     where = f"Resources[{index}]"
     enterprise = resource.get(SCIM_ENTERPRISE) or {}
     if not isinstance(enterprise, dict):
-        raise TabularError("the enterprise extension must be an object", file=file, column=where)
+        raise TabularError(
+            "the enterprise extension must be an object", file=file, line=index + 1, column=where
+        )
     employee_id = str(enterprise.get("employeeNumber") or resource.get("externalId") or "").strip()
     if not employee_id:
         raise TabularError(
             "no employee number (enterprise extension employeeNumber, or externalId)",
             file=file,
+            line=index + 1,  # "resource N" (see `org.services`): SCIM has no lines
             column=f"{where}.{SCIM_ENTERPRISE}.employeeNumber",
         )
     names = resource.get("name") or {}

@@ -122,7 +122,17 @@ def _read_and_check(
         )
     records, more_errors = _validate(records, name)
     report.errors = sorted([*errors, *more_errors], key=lambda e: e.line or 0)
+    if kind == "scim":
+        _as_resources(report.errors)
     return records
+
+
+def _as_resources(errors: list[TabularError]) -> None:
+    """SCIM JSON has no lines: a record's `line` is its place among the Users (1 = the first
+    in `Resources`), so its errors say "resource N", never "line N"."""
+    for error in errors:
+        error.line_label = "resource"
+        error.message = error.message.replace("on line ", "in resource ")
 
 
 def _validate(
