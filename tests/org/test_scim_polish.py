@@ -86,3 +86,52 @@ def test_scim_errors_name_the_resource_not_a_line(tmp_path: Path) -> None:
     assert any("only a page" in w for w in caught.value.report.warnings)
     assert not Person.objects.exists()
     assert Import.objects.get().status == Import.Status.FAILED
+
+
+# -- item 14 (f): every people import leaves its Import row --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file_name", "content", "said"),
+    [
+        ("users.json", b'{"Resources": [\n{"userName": "a"', "not valid JSON"),
+        ("users.json", b'{"kind": "not SCIM"}', "not SCIM Users JSON"),
+        ("org.csv", "PersonId,Name\n1,Zoë\n".encode("utf-16"), "UTF-8"),
+        ("org.csv", b"", "empty"),
+        ("org.csv", b"Colour,Shape\nred,round\n", "employee"),
+    ],
+)
+def test_a_people_file_refused_whole_leaves_a_failed_import_row(
+    tmp_path: Path, file_name: str, content: bytes, said: str
+) -> None:
+    path = tmp_path / file_name
+    path.write_bytes(content)
+    with pytest.raises(ImportFailed) as caught:
+        people_import(path)
+    assert said.lower() in str(caught.value).lower()
+    row = Import.objects.get()
+    assert (row.kind, row.status) == ("people", Import.Status.FAILED)
+    assert row.errors
+    assert not Person.objects.exists()
+
+
+def test_a_people_file_that_cannot_be_read_leaves_a_failed_import_row(tmp_path: Path) -> None:
+    with pytest.raises(ImportFailed) as caught:
+        people_import(tmp_path / "missing.csv")
+    assert "cannot read" in str(caught.value)
+    row = Import.objects.get()
+    assert row.status == Import.Status.FAILED
+    assert row.file_name.endswith("missing.csv")
+
+
+def test_a_no_op_people_import_keeps_its_row_and_says_nothing_changed(tmp_path: Path) -> None:
+    path = page(tmp_path, user("a1", "701", "ana@example.com"), total=1)
+    people_import(path)
+    again = people_import(path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    assert "no changes" in again.summary()
+    rows = list(Import.objects.order_by("pk"))
+    assert [r.status for r in rows] == [Import.Status.SUCCEEDED, Import.Status.SUCCEEDED]
+    assert rows[0].sha256 == rows[1].sha256  # the record of the run: the same file, again
+    assert rows[1].rows_written == 0
+    assert Person.objects.count() == 1

@@ -54,14 +54,20 @@ def people_import(
 
     Any bad row means nothing is written (raises `ImportFailed` with the report and every
     problem) unless `skip_invalid`, which writes the good rows and reports the rest (the run
-    ends as partial). `dry_run` writes nothing and reports what would change.
+    ends as partial). `dry_run` writes nothing and reports what would change. Every run leaves
+    its Import row, a file that cannot be read included; a run that changes nothing keeps its
+    row too (the record of who imported which file, and when) and says "no changes".
     """
-    data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
     name = file_name or (str(source) if isinstance(source, str | Path) else "<upload>")
+    unreadable: OSError | None = None
+    try:
+        data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
+    except OSError as exc:  # still a run: the Import row records the failure
+        data, unreadable = b"", exc
     run = ImportRun(
         kind="people",
         file_name=name,
-        source=data,
+        source=None if unreadable else data,
         actor=actor,
         dry_run=dry_run,
         on_progress=on_progress,
@@ -69,6 +75,10 @@ def people_import(
     )
     report = run.report
     with run.refusing():
+        if unreadable is not None:
+            raise TabularError(
+                f"cannot read the file: {unreadable.strerror or unreadable}", file=name
+            )
         run.check_size(len(data))
         records = _read_and_check(data, name, file_format, mapping, report)
         if not skip_invalid:
@@ -81,6 +91,9 @@ def people_import(
             _upsert(good, report, on_progress=lambda d, t: run.progress(d, t, "writing"))
             if dry_run:
                 transaction.set_rollback(True)
+        if not (report.created or report.updated or report.errors):
+            # The Import row stays: it records who ran which file (its hash) and when.
+            report.notes.append("no changes: every person is already as the file says")
     return run.finish()
 
 
