@@ -182,6 +182,8 @@ def test_the_progress_bar_shows_only_when_the_work_takes_a_while(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(cli, "PROGRESS_AFTER_SECONDS", 0.05)
+    # a bar is drawn on a terminal only (core.commands.ProgressBar): the capture plays one
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
 
     fast = cli.with_progress("analysing", 1.0, lambda: 1)
     quiet = capsys.readouterr().err
