@@ -135,3 +135,19 @@ def test_a_no_op_people_import_keeps_its_row_and_says_nothing_changed(tmp_path: 
     assert rows[0].sha256 == rows[1].sha256  # the record of the run: the same file, again
     assert rows[1].rows_written == 0
     assert Person.objects.count() == 1
+
+
+def test_the_imports_page_says_resource_for_a_scim_error() -> None:
+    from django.template.loader import render_to_string
+
+    from peerwheel.engine.tabular import TabularError
+
+    error = TabularError("no employeeNumber", file="users.json", line=3)
+    error.line_label = "resource"
+    html = render_to_string(
+        "usage/partials/import_errors.html",
+        {"record": type("Record", (), {"errors": [error.as_dict()], "warnings": []})()},
+    )
+    assert "resource 3" in html
+    plain = TabularError("bad", file="a.csv", line=4).as_dict()
+    assert "line_label" not in plain

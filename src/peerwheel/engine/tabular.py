@@ -66,12 +66,15 @@ class TabularError(ValueError):
         return f"{prefix}: {self.message}" if prefix else self.message
 
     def as_dict(self) -> dict[str, str | int | None]:
-        return {
+        found: dict[str, str | int | None] = {
             "file": self.file,
             "line": self.line,
             "column": self.column,
             "message": self.message,
         }
+        if self.line_label != "line":  # the Imports page says "resource 3", not "3"
+            found["line_label"] = self.line_label
+        return found
 
 
 def normalise_header(name: str) -> str:
