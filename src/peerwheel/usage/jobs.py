@@ -171,15 +171,15 @@ def imports_interrupted_fail() -> int:
         Import.objects.filter(status=Import.Status.RUNNING).values_list("pk", "file_name")
     )
     stale = stale_task_targets(task_path=import_task.module_path, key="record_id", ids=running)
+    folder = upload_folder()  # uploads go first: a row reads failed only once its file is gone
+    for kwargs in task_kwargs(task_path=import_task.module_path, key="record_id", ids=stale):
+        upload = Path(str(kwargs.get("path", "")))
+        if upload.parent == folder:  # the upload it left behind, and never anything else
+            upload.unlink(missing_ok=True)
     for record_id in sorted(stale):
         _fail(
             record_id,
             running[record_id],
             f"the import was {INTERRUPTED}; nothing was written: upload the file again",
         )
-    folder = upload_folder()
-    for kwargs in task_kwargs(task_path=import_task.module_path, key="record_id", ids=stale):
-        upload = Path(str(kwargs.get("path", "")))
-        if upload.parent == folder:  # the upload it left behind, and never anything else
-            upload.unlink(missing_ok=True)
     return len(stale)
