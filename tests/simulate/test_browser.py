@@ -51,3 +51,32 @@ def test_a_lead_runs_a_comparison_and_sees_the_curves(
     page.click(".sim-result >> text=link to this run")
     page.wait_for_url(f"{live_server.url}/simulate/runs/{run.pk}/")
     assert page.locator(".js-plotly-plot").count() == 1
+
+
+def test_only_the_chosen_panel_is_active_and_a_refused_form_says_why(
+    live_server: Any, browser_page: Any, cast: dict[str, User]
+) -> None:
+    page = browser_page
+    sign_in(page, live_server.url, "carol")
+    page.goto(f"{live_server.url}/simulate/")
+
+    def disabled() -> list[bool]:
+        """Whether the presets panel and the strategies panel are disabled."""
+        return [
+            page.locator(f"fieldset[data-mode-panel={mode}]").evaluate("el => el.disabled")
+            for mode in ("presets", "strategies")
+        ]
+
+    assert disabled() == [False, True]  # presets mode, the default
+    assert page.locator("input[name=strategies][value=natural]").is_disabled()
+    page.check("input[name=mode][value=strategies]")
+    assert disabled() == [True, False]
+    for value in ("none", "degree", "pagerank"):  # natural and appointed are ticked already
+        page.check(f"input[name=strategies][value={value}]")
+    page.click("form.sim-form button[type=submit]")
+    alert = page.locator("#simulation-result [role=alert]")
+    alert.wait_for(timeout=10_000)
+    assert "Strategies: Choose between 2 and 4 to compare." in alert.inner_text()
+    assert not SimulationRun.objects.exists()
+    page.check("input[name=mode][value=presets]")
+    assert disabled() == [False, True]

@@ -34,6 +34,7 @@ class ScenarioForm(forms.Form):
     base = forms.ChoiceField(
         choices=PRESET_CHOICES,
         initial="natural-show-and-tell",
+        required=False,  # sent only in strategies mode (the other panel is disabled)
         label="Scenario",
         help_text="Strategies are compared in this scenario, with the levers below.",
     )
@@ -77,6 +78,8 @@ class ScenarioForm(forms.Form):
         if mode and not 2 <= len(picked) <= 4:
             field = "presets" if mode == "presets" else "strategies"
             self.add_error(field, "Choose between 2 and 4 to compare.")
+        if mode == "strategies" and not data.get("base"):
+            self.add_error("base", "Choose the scenario the strategies are compared in.")
         return data
 
     def arms(self) -> list[Scenario]:

@@ -44,6 +44,12 @@ def home(request: HttpRequest) -> HttpResponse:
             if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx
                 return render(request, "simulate/partials/progress.html", _context(run))
             return redirect(reverse("simulate:run", args=[run.pk]))
+    if request.htmx and form.errors:  # type: ignore[attr-defined]
+        # The form posts with htmx into the result area: say what to change there. 422, which
+        # htmx swaps in (base.html's responseHandling); a plain POST gets the page with 400.
+        return render(
+            request, "simulate/partials/form_errors.html", {"errors": _errors(form)}, status=422
+        )
     return render(
         request,
         "simulate/home.html",
@@ -75,6 +81,19 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "simulate/partials/progress.html", context)
 
 
+def _errors(form: ScenarioForm) -> list[str]:
+    """Every error on the form, each led by the label of its field."""
+    out = []
+    for name, errors in form.errors.items():
+        label = "" if name == "__all__" else f"{form[name].label}: "
+        out += [f"{label}{error}" for error in errors]
+    return out
+
+
+#: Every arm's final share at or above this: the final share cannot tell them apart.
+SATURATED = 0.95
+
+
 def _context(run: SimulationRun) -> dict[str, Any]:
     context: dict[str, Any] = {"run": run, "chart": "", "arms": []}
     if run.status == SimulationRun.Status.DONE and run.result:
@@ -91,4 +110,8 @@ def _context(run: SimulationRun) -> dict[str, Any]:
         ]
         context["chart"] = figure_html(adoption_figure(curves), div_id=f"simulation-{run.pk}")
         context["arms"] = arms
+        context["saturated"] = bool(arms) and all(a["final_mean"] >= SATURATED for a in arms)
+        reached = [a for a in arms if a["weeks_to_half"] is not None]
+        if reached:
+            context["fastest"] = min(reached, key=lambda a: a["weeks_to_half"])
     return context
