@@ -1,0 +1,83 @@
+"""`peerwheel insights report`: the flywheel report in sentences and tables, or as JSON."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+
+
+def parse_as_of(text: str | None, *, today: date) -> date:
+    """`--as-of YYYY-MM-DD` (default: today), or a clear error naming the option."""
+    if not text:
+        return today
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"--as-of {text!r}: not a date; write it as YYYY-MM-DD, e.g. {today.isoformat()}"
+        ) from None
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _r_sentence(block: dict[str, Any]) -> str:
+    if block["value"] is None:
+        return "Flywheel R: not estimable yet (see above)."
+    verdict = "spinning" if block["low"] > 1 else "stalling" if block["high"] < 1 else "balanced"
+    return (
+        f"Flywheel R is {_num(block['value'])} (90% interval {_num(block['low'])}–"
+        f"{_num(block['high'])}) over {block['adopters']} adopters whose 28 days have passed: "
+        f"each adopter brings in {_num(block['value'], 1)} colleagues; the flywheel is {verdict}. "
+        f"By chance alone (timing shuffled) it would read {_num(block['baseline']['value'])}; "
+        f"counting recorded events only, {_num(block['events_only']['value'])}."
+    )
+
+
+def report_text(report: dict[str, Any]) -> str:
+    """The report as a person reads it on a terminal."""
+    lines = [f"Flywheel report on {report['as_of']}"]
+    lines.append(
+        f"{report['people']} people, {report['adopters']} adopters, {report['ties']} ties, "
+        f"{report['events']} influence events."
+    )
+    lines += [f"Note: {note}" for note in report["missing"]]
+    r = report["flywheel_r"]
+    lines += ["", _r_sentence(r)]
+    curve = r["curve_only"]
+    if curve["value"] is not None:
+        lines.append(
+            f"From the adoption curve alone: R {_num(curve['value'])} "
+            f"({_num(curve['low'])}–{_num(curve['high'])})."
+        )
+    if r.get("by_department"):
+        lines += ["", f"{'Department':<28}{'adopters':>10}{'R':>8}"]
+        for row in r["by_department"]:
+            if row["suppressed"]:
+                lines.append(f"{row['department']:<28}{'hidden (small group)':>18}")
+            else:
+                lines.append(f"{row['department']:<28}{row['adopters']:>10}{_num(row['value']):>8}")
+    mass = report["critical_mass"]
+    if mass["share"] is not None:
+        crossed = mass["crossed_week"] or "not yet"
+        lines += [
+            "",
+            f"Critical mass: {mass['share']:.0%} of the organisation has adopted "
+            f"(band {mass['band'][0]:.0%}–{mass['band'][1]:.0%}; lower edge crossed: {crossed}).",
+        ]
+    forecast = report["forecast"]
+    if forecast["weeks"]:
+        last = forecast["weeks"][-1]
+        lines.append(
+            f"Forecast: {last['adopters']} adopters by the week of {last['week']} "
+            f"(90% band {last['low']}–{last['high']})."
+        )
+    lines += [f"What if: {item['sentence']}" for item in forecast.get("what_if", [])]
+    if report["champions"]:
+        lines += ["", "Natural champions (evidence in counts):"]
+        for rank, champion in enumerate(report["champions"], start=1):
+            lines.append(f"{rank:>3}. {champion['name']} ({champion['employee_id']}): "
+                         f"{champion['evidence']}")
+    return "\n".join(lines)

@@ -1,0 +1,188 @@
+"""Reads for the flywheel math: the organisation's adoption, ties and influence events as the
+engine's `AdoptionData`, with who each index stands for.
+
+Adoption (docs/metrics.md): the week of a person's first AI action in any tool (usage
+imports), their first visible use on the hub (a post under their name that is not a question,
+an "I tried this") or a `tried` event imported from another tool, whichever is earliest. Only
+data strictly before the as-of date is read. Leavers are not in the organisation's network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from peerwheel.engine.flywheel.data import (
+    EVENT_KINDS,
+    AdoptionData,
+    csr_from_edges,
+    seeded_first_week,
+)
+from peerwheel.hub.activity import (
+    HubEvidence,
+    champion_evidence,
+    influence_event_rows,
+    visible_first_use,
+)
+from peerwheel.org.models import Person, Tie
+from peerwheel.usage.selectors import usage_records
+
+#: the window of a champion's hub evidence (DESIGN.md: the last 12 weeks)
+EVIDENCE_WEEKS = 12
+NO_DEPARTMENT = "(not set)"
+
+
+@dataclass(frozen=True)
+class FlywheelInputs:
+    """The organisation as the engine sees it on `as_of`, and who each index is."""
+
+    as_of: date
+    origin: date  # the Monday of day 0
+    data: AdoptionData
+    person_ids: npt.NDArray[np.int64]
+    employee_ids: tuple[str, ...]
+    names: tuple[str, ...]
+    #: department code (as in data.department) → name
+    departments: tuple[str, ...]
+    #: index → that person's hub evidence over the last EVIDENCE_WEEKS weeks
+    evidence: dict[int, HubEvidence] = field(default_factory=dict)
+    ties: int = 0
+    events: int = 0
+
+    @property
+    def headcount(self) -> int:
+        return self.data.n_people
+
+    @property
+    def adopters(self) -> int:
+        return int((self.data.adoption_day >= 0).sum())
+
+    def day(self, when: date) -> int:
+        return (when - self.origin).days
+
+    def date_of(self, day: int) -> date:
+        return self.origin + timedelta(days=int(day))
+
+
+def _at_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _current_people() -> list[tuple[int, str, str, str]]:
+    """(id, employee id, display name, department name) of everyone in the organisation."""
+    people = Person.objects.all()
+    if any(f.name == "active" for f in Person._meta.get_fields()):  # leavers (issue 13)
+        people = people.filter(active=True)
+    rows = people.order_by("pk").values_list(
+        "pk", "employee_id", "name", "email", "department__name"
+    )
+    return [
+        (pk, emp, name or email or emp, dept or NO_DEPARTMENT)
+        for pk, emp, name, email, dept in rows
+    ]
+
+
+def _first_usage(until: date) -> dict[int, date]:
+    """Person id → the Monday of their first week with an AI action before `until`."""
+    records = usage_records()
+    if records.empty:
+        return {}
+    used = records[
+        records["person_id"].notna()
+        & ((records["actions"] > 0) | (records["agent_actions"] > 0))
+        & (records["week"] < pd.Timestamp(until))
+    ]
+    first = used.groupby("person_id")["week"].min()
+    return {int(person): week.date() for person, week in first.items()}
+
+
+def flywheel_inputs(*, as_of: date) -> FlywheelInputs:
+    """Everything the flywheel report reads, strictly before `as_of`."""
+    until = _at_midnight(as_of)
+    people = _current_people()
+    person_ids = np.array([row[0] for row in people], dtype=np.int64)
+    index = {pk: i for i, pk in enumerate(person_ids.tolist())}
+    names_of_departments = sorted({row[3] for row in people})
+    department_code = {name: code for code, name in enumerate(names_of_departments)}
+    department = np.array([department_code[row[3]] for row in people], dtype=np.int32)
+
+    first: dict[int, date] = {}
+    for person, week in _first_usage(as_of).items():
+        first[person] = week
+    for person, at in visible_first_use(until=until).items():
+        day = at.astimezone(UTC).date()
+        if person not in first or day < first[person]:
+            first[person] = day
+    events = [
+        (index[s], index[t], kind, at.astimezone(UTC).date())
+        for s, t, kind, at in influence_event_rows(until=until)
+        if s in index and t in index and kind in EVENT_KINDS
+    ]
+    for _, target, kind, day in events:
+        person = int(person_ids[target])
+        if kind == "tried" and (person not in first or day < first[person]):
+            first[person] = day
+
+    starts = [d for pk, d in first.items() if pk in index] + [e[3] for e in events]
+    origin = _monday(min(starts)) if starts else _monday(as_of)
+    adoption_day = np.full(len(people), -1, dtype=np.int32)
+    for person, day in first.items():
+        if person in index:
+            adoption_day[index[person]] = (day - origin).days
+    indptr, indices, weights, tie_count = _tie_network(index, len(people))
+    data = AdoptionData(
+        n_people=len(people),
+        indptr=indptr,
+        indices=indices,
+        weights=weights,
+        department=department,
+        adoption_day=adoption_day,
+        seeded=seeded_first_week(adoption_day),
+        event_source=np.array([e[0] for e in events], dtype=np.int32),
+        event_target=np.array([e[1] for e in events], dtype=np.int32),
+        event_kind=np.array([EVENT_KINDS.index(e[2]) for e in events], dtype=np.int8),
+        event_day=np.array([(e[3] - origin).days for e in events], dtype=np.int32),
+        as_of_day=(as_of - origin).days,
+    )
+    department_by_person = {row[0]: department_code[row[3]] for row in people}
+    hub = champion_evidence(
+        since=until - timedelta(weeks=EVIDENCE_WEEKS),
+        until=until,
+        department_of=department_by_person,  # type: ignore[arg-type]
+    )
+    return FlywheelInputs(
+        as_of=as_of,
+        origin=origin,
+        data=data,
+        person_ids=person_ids,
+        employee_ids=tuple(row[1] for row in people),
+        names=tuple(row[2] for row in people),
+        departments=tuple(names_of_departments),
+        evidence={index[pk]: ev for pk, ev in hub.items() if pk in index},
+        ties=tie_count,
+        events=len(events),
+    )
+
+
+def _tie_network(
+    index: dict[int, int], n: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float64] | None, int]:
+    """The undirected tie network over the current people as CSR (a pair tied through several
+    sources keeps its strongest weight), and how many pairs it holds."""
+    a, b, w = [], [], []
+    rows = Tie.objects.values_list("person_a_id", "person_b_id", "weight")
+    for pa, pb, weight in rows.iterator(chunk_size=20_000):
+        if pa in index and pb in index:
+            a.append(index[pa])
+            b.append(index[pb])
+            w.append(float(weight))
+    indptr, indices, weights = csr_from_edges(n, a, b, w)
+    return indptr, indices, weights, int(indices.shape[0] // 2)
