@@ -166,6 +166,21 @@ IMPORT_KINDS: dict[str, ImportKind] = {
             channels=True,
             cli_help="--channels a,b names them",
         ),
+        ImportKind(
+            "ties",
+            "collaboration network (CSV): person_a, person_b[, weight, source], or a Viva "
+            "Insights person-to-person query",
+            "usage",
+            skip_invalid=True,
+            mapping=True,
+            cli_help="--map source=email|chat|meetings names the whole file's source",
+        ),
+        ImportKind(
+            "influence-events",
+            "influence events from other tools (CSV): source_id, target_id, kind, occurred_at",
+            "hub",
+            mapping=True,
+        ),
     )
 }
 #: The kind the Imports page offers first: the usage importer tells the export by its header.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from peerwheel.core.models import Import
 from peerwheel.org.models import Person
 
 
@@ -166,6 +167,13 @@ class InfluenceKind(models.TextChoices):
     REACTED = "reacted", "Reacted"
     ADAPTED = "adapted", "Adapted a prompt"
     ATTENDED_DEMO = "attended_demo", "Attended a demo"
+    #: imported only (a chat bot, a meeting tool): the target was mentioned by the source
+    MENTIONED = "mentioned", "Mentioned"
+
+
+class InfluenceOrigin(models.TextChoices):
+    HUB = "hub", "Recorded by the hub"
+    IMPORTED = "imported", "Imported from another tool"
 
 
 class InfluenceEvent(models.Model):
@@ -174,6 +182,9 @@ class InfluenceEvent(models.Model):
     Tried, commented, reacted, adapted: source = the post's author, target = the actor.
     Answered: source = who answered, target = the asker. `anonymous_post` marks events about an
     anonymous post: use them only in aggregates, never to show one person's reach or help.
+    `origin`: recorded by the hub's services, or imported (`peerwheel import influence-events`,
+    `source_import` the Import that brought it; an imported event has no post). An imported
+    event is stored once: the same source, target, kind and time again is the same event.
     """
 
     source = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="influence_out")
@@ -184,12 +195,25 @@ class InfluenceEvent(models.Model):
     )
     anonymous_post = models.BooleanField(default=False)
     created = models.DateTimeField(db_index=True)
+    origin = models.CharField(
+        max_length=10, choices=InfluenceOrigin.choices, default=InfluenceOrigin.HUB
+    )
+    source_import = models.ForeignKey(
+        Import, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["created", "id"]
         indexes = [
             models.Index(fields=["target", "created"], name="hub_influence_target_created"),
             models.Index(fields=["source", "created"], name="hub_influence_source_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "kind", "created"],
+                condition=models.Q(origin="imported"),
+                name="hub_influence_imported_once",
+            )
         ]
 
     def __str__(self) -> str:

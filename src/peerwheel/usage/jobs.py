@@ -3,7 +3,8 @@
 The upload is saved under `PEERWHEEL_HOME/imports/` (the folder 0700, the file 0600: readable
 by the server's own user only), an `Import` row is made (the page polls it), and a task is
 queued (Django's tasks interface, `peerwheel.core.tasks`): the worker runs
-`run_import` (the kind's importer: `services.usage_import` or the hub's `slack_import`) with
+`run_import` (the kind's importer: `services.usage_import`, `ties_import`, or the hub's
+`slack_import` or `influence_events_import`) with
 that row; its `ImportRun` writes the progress onto the row as it reads.
 Whatever happens the file is removed when the import ends (or fails to start) and the row says
 how it ended; a worker killed mid-import leaves a row that the next worker to start fails
@@ -16,6 +17,7 @@ import logging
 import os
 import re
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -24,14 +26,21 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django_tasks import task
 
-from peerwheel.core.imports import IMPORT_KINDS, ImportFailed, import_record_start
+from peerwheel.core.imports import IMPORT_KINDS, ImportFailed, ImportReport, import_record_start
 from peerwheel.core.models import Import
 from peerwheel.core.tasks import INTERRUPTED, stale_task_targets, task_kwargs
+from peerwheel.hub.events_import import influence_events_import
 from peerwheel.hub.slack_import import slack_import
 from peerwheel.usage.services import usage_import
+from peerwheel.usage.ties_import import ties_import
 
 logger = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+#: Kinds with an importer of their own (the others: `usage_import`, or the hub's `slack_import`).
+_OWN_IMPORTERS: dict[str, Callable[..., ImportReport]] = {
+    "ties": ties_import,
+    "influence-events": influence_events_import,
+}
 
 
 def upload_folder() -> Path:
@@ -112,6 +121,10 @@ def run_import(
     dry_run: bool,
 ) -> None:
     """Run the page's import of `path` into `record` with the kind's importer."""
+    own = _OWN_IMPORTERS.get(kind)
+    if own is not None:
+        own(path, dry_run=dry_run, actor=actor, file_name=name, record=record)
+        return
     known = IMPORT_KINDS.get(kind)
     if known is not None and known.family == "hub":
         slack_import(

@@ -17,10 +17,13 @@ from django.core.management.base import CommandError, CommandParser
 
 from peerwheel.core.commands import PeerwheelCommand, progress_bar
 from peerwheel.core.imports import IMPORT_KINDS, ImportFailed, ImportKind, ImportReport
+from peerwheel.engine.network_formats import ties as ties_format
+from peerwheel.hub.events_import import influence_events_import
 from peerwheel.hub.slack_import import slack_import
 from peerwheel.org.services import people_import
 from peerwheel.study.services import survey_import
 from peerwheel.usage.services import usage_import
+from peerwheel.usage.ties_import import ties_import
 
 logger = logging.getLogger(__name__)
 
@@ -73,12 +76,45 @@ def _survey(kind: ImportKind, o: ImportOptions) -> ImportReport:
     )
 
 
+def _ties(kind: ImportKind, o: ImportOptions) -> ImportReport:
+    # `--map source=chat` names the whole file's source (as `--map scope=` does for GitHub);
+    # `--map Channel=source` still names a column.
+    mapping = dict(o.mapping)
+    tie_source = None
+    if mapping.get("source") and mapping["source"] not in ties_format.FIELDS:
+        tie_source = mapping.pop("source")
+    return ties_import(
+        o.path,
+        file_name=str(o.path),
+        tie_source=tie_source,
+        mapping=mapping,
+        dry_run=o.dry_run,
+        skip_invalid=o.skip_invalid,
+        on_progress=o.on_progress,
+    )
+
+
+def _influence_events(kind: ImportKind, o: ImportOptions) -> ImportReport:
+    return influence_events_import(
+        o.path,
+        file_name=str(o.path),
+        mapping=o.mapping,
+        dry_run=o.dry_run,
+        on_progress=o.on_progress,
+    )
+
+
 #: Each family's importer (the kinds themselves are rows of `IMPORT_KINDS`).
 IMPORTERS: dict[str, Callable[[ImportKind, ImportOptions], ImportReport]] = {
     "org": _people,
     "usage": _usage,
     "hub": _slack,
     "study": _survey,
+}
+#: Kinds with an importer of their own, not their family's.
+KIND_IMPORTERS: dict[str, Callable[[ImportKind, ImportOptions], ImportReport]] = {
+    "ties": _ties,
+    "influence-events": _influence_events,
 }
 
 
@@ -177,7 +213,8 @@ class Command(PeerwheelCommand):
                 on_progress=bar,
             )
             try:
-                report = IMPORTERS[kind.family](kind, import_options)
+                importer = KIND_IMPORTERS.get(kind.name) or IMPORTERS[kind.family]
+                report = importer(kind, import_options)
             except ImportFailed as exc:
                 raise CommandError(failure_text(exc.report), returncode=2) from None
             except Exception as exc:  # never a traceback: the Import row is already failed
