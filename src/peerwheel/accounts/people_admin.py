@@ -52,11 +52,21 @@ class PersonForm(forms.ModelForm):
 
 class PersonAdmin(StrictAdmin):
     form = PersonForm
-    list_display = ["employee_id", "name", "email", "department", "team", "site", "role_family"]
-    list_filter = ["department", "site", "role_family", "is_leader"]
+    list_display = [
+        "employee_id",
+        "name",
+        "email",
+        "department",
+        "team",
+        "site",
+        "role_family",
+        "active",
+        "left_on",
+    ]
+    list_filter = ["active", "department", "site", "role_family", "is_leader"]
     search_fields = ["employee_id", "name", "email"]
     raw_id_fields = ["manager", "team"]
-    readonly_fields = ["user", "created", "updated"]
+    readonly_fields = ["user", "active", "left_on", "created", "updated"]  # leavers: HR import
     list_select_related = ["department", "team", "site"]
 
     def get_form(

@@ -43,6 +43,7 @@ from peerwheel.hub.views_data import (
     trial_view,
 )
 from peerwheel.org.models import Person
+from peerwheel.org.selectors import people_current
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -313,9 +314,9 @@ def library_choices() -> dict[str, list[str]]:
         "tasks": sorted(set(prompts.exclude(task="").values_list("task", flat=True))),
         "departments": sorted(
             set(
-                Person.objects.filter(department__isnull=False).values_list(
-                    "department__name", flat=True
-                )
+                people_current()
+                .filter(department__isnull=False)
+                .values_list("department__name", flat=True)
             )
         ),
     }

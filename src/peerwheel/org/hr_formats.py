@@ -7,7 +7,6 @@ against each other and the database and writes them.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -17,8 +16,10 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from peerwheel.engine.tabular import Column, TabularError, read_rows
+from peerwheel.org.hr_values import LEAVER_FIELDS, parse_day, parse_leaver, scim_active
 from peerwheel.org.models import RoleFamily
 
 PERSON_COLUMNS = (
@@ -66,6 +67,27 @@ PERSON_COLUMNS = (
     Column("is_leader", ("IsLeader", "Leader", "SupervisorIndicator", "People Manager")),
     # Viva org data: one row per person per month; the latest month is the current one.
     Column("effective_date", ("EffectiveDate", "Effective Date")),
+    # Leavers. BambooHR: `Status` is Active or Inactive; `Employment Status` (the API's
+    # employmentHistoryStatus) is the account's own list, "Terminated" among them.
+    Column(
+        "status",
+        ("Status", "Employee Status", "Worker Status", "Active", "IsActive", "Account Status"),
+    ),
+    Column(
+        "employment_status",
+        ("Employment Status", "EmploymentStatus", "employmentHistoryStatus"),
+    ),
+    Column(
+        "termination_date",
+        (
+            "Termination Date",
+            "TerminationDate",
+            "Term Date",
+            "Date Left",
+            "Leaving Date",
+            "left_on",
+        ),
+    ),
 )
 
 _ROLE_FAMILY_ALIASES: dict[str, RoleFamily] = {
@@ -123,6 +145,11 @@ class PersonRecord:
     """The fields the file actually has: absent ones are left as they are on re-import."""
     effective_date: date | None = None
     """The month this row describes (Viva's EffectiveDate); None when the file has no dates."""
+    active: bool | None = None
+    """False: a leaver (BambooHR Status Inactive or Terminated, SCIM `active: false`); None: the
+    row does not say, and the person stays as they are."""
+    left_on: date | None = None
+    """A leaver's termination date, when the file gives one."""
 
 
 def parse_role_family(value: str) -> RoleFamily | None:
@@ -149,28 +176,9 @@ def parse_bool(value: str, *, file: str, line: int, column: str) -> bool:
     )
 
 
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
 def parse_effective_date(value: str, *, file: str, line: int, column: str) -> date:
     """Viva's EffectiveDate: ISO `2026-09-01` or the US `9/1/2026` (month first) Viva exports."""
-    text = value.strip()
-    if not text:
-        raise TabularError("the effective date is empty", file=file, line=line, column=column)
-    try:
-        us = _US_DATE.match(text)
-        if us:
-            return date(int(us[3]), int(us[1]), int(us[2]))
-        if len(text) > 10 and text[10] in "T ":
-            text = text[:10]  # 2026-09-01T00:00:00: the time says nothing here
-        return date.fromisoformat(text)
-    except ValueError:
-        raise TabularError(
-            f"{value!r} is not a date (use 2026-09-01 or 9/1/2026, month first)",
-            file=file,
-            line=line,
-            column=column,
-        ) from None
+    return parse_day(value, file=file, line=line, column=column, what="effective date")
 
 
 def _is_email(value: str) -> bool:
@@ -229,11 +237,14 @@ def read_people_csv(
     *,
     mapping: Mapping[str, str] | None = None,
     file_name: str | None = None,
+    today: date | None = None,
 ) -> tuple[list[PersonRecord], list[TabularError], list[str]]:
     """Parse an HR CSV into records, row errors (with lines) and warnings.
 
     A missing required column raises TabularError at once: there is nothing to read then.
+    `today` decides whether a termination date has passed (default: the local date).
     """
+    today = today or timezone.localdate()
     header_map, rows = read_rows(source, PERSON_COLUMNS, overrides=mapping, file_name=file_name)
     name = file_name or str(getattr(source, "name", source))
     given = frozenset(header_map.positions)
@@ -246,7 +257,7 @@ def read_people_csv(
     warnings = [f"ignored columns: {', '.join(header_map.unknown)}"] if header_map.unknown else []
     for row in rows:
         try:
-            records.append(_record_from_row(row.values, row.line, name, header_map, given))
+            records.append(_record_from_row(row.values, row.line, name, header_map, given, today))
         except TabularError as exc:
             errors.append(exc)
     return records, errors, warnings
@@ -258,6 +269,7 @@ def _record_from_row(
     file: str,
     header_map: Any,
     given: frozenset[str],
+    today: date,
 ) -> PersonRecord:
     employee_id = values.get("employee_id", "").strip()
     if not employee_id:
@@ -286,6 +298,13 @@ def _record_from_row(
             line=line,
             column=header_map.header_for("effective_date") or "EffectiveDate",
         )
+    active, left_on = parse_leaver(
+        values,
+        file=file,
+        line=line,
+        header_for={f: header_map.header_for(f) or f for f in LEAVER_FIELDS if f in values},
+        today=today,
+    )
     email = values.get("email", "").strip()
     if not email and _is_email(employee_id):
         # Viva's PersonId is often the person's email: keep it as their email too.
@@ -305,6 +324,8 @@ def _record_from_row(
         is_leader=is_leader,
         given=given,
         effective_date=effective_date,
+        active=active,
+        left_on=left_on,
     )
 
 
@@ -419,6 +440,7 @@ def _record_from_scim(
     manager_ref = str(manager.get("value", "")) if isinstance(manager, dict) else str(manager)
     manager_id = scim_ids.get(manager_ref, manager_ref)
     given = frozenset({"name", "email", "department", "site", "job_title", "manager_id"})
+    active = scim_active(resource.get("active"), file=file, index=index)
     return PersonRecord(
         line=index + 1,
         employee_id=employee_id,
@@ -429,4 +451,5 @@ def _record_from_scim(
         job_title=str(resource.get("title") or ""),
         manager_id=manager_id,
         given=given,
+        active=active,
     )

@@ -54,7 +54,12 @@ class Team(models.Model):
 
 
 class Person(models.Model):
-    """An employee. Only the employee id is required: Viva exports carry no names."""
+    """An employee. Only the employee id is required: Viva exports carry no names.
+
+    Leavers are never deleted: `active` is False and `left_on` says when, so their usage, posts
+    and answers stay. Headcounts, denominators and privacy groups count the current people only
+    (`org.selectors.people_current`).
+    """
 
     employee_id = models.CharField(max_length=120, unique=True)
     name = models.CharField(max_length=200, blank=True)
@@ -74,6 +79,16 @@ class Person(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
     is_leader = models.BooleanField(default=False)
+    active = models.BooleanField(
+        default=True,
+        db_default=True,  # rows written by code that predates the field are current people
+        help_text="False: a leaver (kept with their usage and posts, out of headcounts and groups)",
+    )
+    left_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="when a leaver left: the HR file's termination date, else the import's day",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -87,6 +102,7 @@ class Person(models.Model):
     class Meta:
         ordering = ["employee_id"]
         verbose_name_plural = "people"
+        indexes = [models.Index(fields=["active"], name="person_active")]
 
     def __str__(self) -> str:
         return self.name or self.employee_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, QuerySet
 
@@ -20,11 +21,26 @@ EXPORT_FIELDS = (
     "job_title",
     "manager_id",
     "is_leader",
+    "active",
+    "left_on",
 )
+
+
+def people_current() -> QuerySet[Person]:
+    """The people still in the organisation: THE set every headcount, denominator and privacy
+    group counts. Leavers (`active` False) are kept with their history but are not in it."""
+    return Person.objects.filter(active=True)
+
+
+def leaving_days() -> dict[int, date | None]:
+    """Leavers' person ids → the day each left (None when not known)."""
+    return dict(Person.objects.filter(active=False).values_list("pk", "left_on"))
 
 
 @dataclass(frozen=True)
 class OrgOverview:
+    """The current organisation (leavers left out)."""
+
     people: int
     departments: int
     sites: int
@@ -33,7 +49,8 @@ class OrgOverview:
 
 
 def org_overview() -> OrgOverview:
-    counts = Person.objects.aggregate(
+    current = people_current()
+    counts = current.aggregate(
         people=Count("id"),
         departments=Count("department", distinct=True),
         sites=Count("site", distinct=True),
@@ -44,14 +61,15 @@ def org_overview() -> OrgOverview:
         departments=counts["departments"],
         sites=counts["sites"],
         teams=counts["teams"],
-        leaders=Person.objects.filter(is_leader=True).count(),
+        leaders=current.filter(is_leader=True).count(),
     )
 
 
 def headcount_by_department_and_site() -> list[tuple[str, str, int]]:
-    """(department, site, people) for every non-empty pair, in name order."""
+    """(department, site, people) for every non-empty pair, in name order (current people)."""
     rows = (
-        Person.objects.values("department__name", "site__name")
+        people_current()
+        .values("department__name", "site__name")
         .annotate(n=Count("id"))
         .order_by("department__name", "site__name")
     )
@@ -82,6 +100,8 @@ def people_export_rows() -> Iterator[dict[str, str | bool]]:
             "job_title": person.job_title,
             "manager_id": person.manager.employee_id if person.manager else "",
             "is_leader": person.is_leader,
+            "active": person.active,
+            "left_on": person.left_on.isoformat() if person.left_on else "",
         }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -88,9 +90,10 @@ def people_import(
         report.skipped = report.records - len(good)
         run.progress(0, len(good), "writing")
         with transaction.atomic():
-            _upsert(good, report, on_progress=lambda d, t: run.progress(d, t, "writing"))
+            moves = _upsert(good, report, on_progress=lambda d, t: run.progress(d, t, "writing"))
             if dry_run:
                 transaction.set_rollback(True)
+        _note_leavers(report, good, moves)
         if not (report.created or report.updated or report.errors):
             # The Import row stays: it records who ran which file (its hash) and when.
             report.notes.append("no changes: every person is already as the file says")
@@ -266,12 +269,39 @@ def _resolve_managers(
     return cycle_free, errors
 
 
+@dataclass
+class _Moves:
+    """People whose leaving changed in this import."""
+
+    left: int = 0  # newly marked as leavers (created as leavers included)
+    returned: int = 0  # leavers active again
+
+
+def _note_leavers(report: ImportReport, records: list[PersonRecord], moves: _Moves) -> None:
+    """The report's lines on leavers: how many the file holds, how many were newly marked."""
+    read = sum(1 for r in records if r.active is False)
+    report.data.update(
+        {"leavers_read": read, "leavers_marked": moves.left, "people_returned": moves.returned}
+    )
+    verb = "would be" if report.dry_run else "were"
+    if read:
+        report.notes.append(
+            f"leavers: {read:,} in the file (Status Inactive or Terminated, SCIM active "
+            f"false); {moves.left:,} {verb} newly marked as left. Leavers are kept, with their "
+            "usage and posts, and leave headcounts, denominators and privacy groups"
+        )
+    if moves.returned:
+        report.notes.append(
+            f"returned: {moves.returned:,} people marked as left {verb} made current again"
+        )
+
+
 def _upsert(
     records: list[PersonRecord],
     report: ImportReport,
     *,
     on_progress: ProgressCallback | None,
-) -> None:
+) -> _Moves:
     departments = _get_or_create_named(Department, {r.department for r in records})
     sites = _get_or_create_named(Site, {r.site for r in records})
     team_keys = {(r.team, r.department) for r in records if r.team}
@@ -285,14 +315,19 @@ def _upsert(
     existing = Person.objects.in_bulk([r.employee_id for r in records], field_name="employee_id")
     to_create: list[Person] = []
     changed_ids: set[str] = set()
+    moves = _Moves()
+    today = timezone.localdate()
     for done, record in enumerate(records, start=1):
         person = existing.get(record.employee_id)
+        was_active = person.active if person is not None else True
         if person is None:
             person = Person(employee_id=record.employee_id)
-            _apply(person, record, departments, sites, teams)
+            _apply(person, record, departments, sites, teams, today)
             to_create.append(person)
-        elif _apply(person, record, departments, sites, teams):
+        elif _apply(person, record, departments, sites, teams, today):
             changed_ids.add(record.employee_id)
+        moves.left += int(was_active and not person.active)
+        moves.returned += int(person.active and not was_active)
         if on_progress and done % 500 == 0:
             on_progress(done, len(records))
     Person.objects.bulk_create(to_create, batch_size=1000)
@@ -311,6 +346,8 @@ def _upsert(
             "role_family",
             "job_title",
             "is_leader",
+            "active",
+            "left_on",
             "updated",
         ],
         batch_size=1000,
@@ -338,6 +375,7 @@ def _upsert(
     report.unchanged = len(records) - report.created - report.updated
     if on_progress:
         on_progress(len(records), len(records))
+    return moves
 
 
 def _get_or_create_named(model: Any, names: set[str]) -> dict[str, Any]:
@@ -355,8 +393,12 @@ def _apply(
     departments: Mapping[str, Department],
     sites: Mapping[str, Site],
     teams: Mapping[tuple[str, str], Team],
+    today: date,
 ) -> bool:
-    """Copy the fields the file gives onto the person; say whether anything changed."""
+    """Copy the fields the file gives onto the person; say whether anything changed.
+
+    A leaver keeps the day they left: the file's termination date, else the day they were first
+    read as a leaver (`today`); someone who comes back is current again, with no leaving day."""
     wanted: dict[str, Any] = {}
     given = record.given
     if "name" in given:
@@ -377,6 +419,11 @@ def _apply(
     if "team" in given:
         team = teams.get((record.team, record.department)) if record.team else None
         wanted["team_id"] = team.pk if team else None
+    if record.active is True:
+        wanted["active"], wanted["left_on"] = True, None
+    elif record.active is False:
+        kept = person.left_on if not person.active else None
+        wanted["active"], wanted["left_on"] = False, record.left_on or kept or today
     changed = False
     for attr, value in wanted.items():
         if getattr(person, attr) != value:

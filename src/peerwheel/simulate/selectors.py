@@ -15,7 +15,8 @@ from peerwheel.accounts.roles import Capability
 from peerwheel.core.errors import ForbiddenError, NotFoundError
 from peerwheel.engine.networks import Network, org_network
 from peerwheel.hub.selectors import reach_ranking
-from peerwheel.org.models import Person, Tie
+from peerwheel.org.models import Tie
+from peerwheel.org.selectors import people_current
 from peerwheel.simulate.models import SimulationRun
 
 NO_GROUP = "(none)"
@@ -28,13 +29,17 @@ class EmptyOrganisationError(ValueError):
 
 def org_people_frame() -> pd.DataFrame:
     """One row per person in the columns `engine.networks.org_network` wants (one query)."""
-    rows = Person.objects.order_by("employee_id").values_list(
-        "employee_id",
-        "team_id",
-        "manager__employee_id",
-        "role_family",
-        "site__name",
-        "department__name",
+    rows = (
+        people_current()
+        .order_by("employee_id")
+        .values_list(
+            "employee_id",
+            "team_id",
+            "manager__employee_id",
+            "role_family",
+            "site__name",
+            "department__name",
+        )
     )
     frame = pd.DataFrame(
         list(rows),
@@ -55,7 +60,10 @@ def organisation_network() -> Network:
         )
     network = org_network_from_frame(people)
     position = network.index
-    ties = Tie.objects.values_list("person_a__employee_id", "person_b__employee_id", "weight")
+    current = people_current()
+    ties = Tie.objects.filter(person_a__in=current, person_b__in=current).values_list(
+        "person_a__employee_id", "person_b__employee_id", "weight"
+    )
     a, b, w = [], [], []
     for source, target, weight in ties.iterator(chunk_size=5000):
         a.append(position[source])

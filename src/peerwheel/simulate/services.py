@@ -22,7 +22,7 @@ from peerwheel.engine.networks import Network
 from peerwheel.engine.scenarios import Scenario
 from peerwheel.engine.seeding import SeedStrategy
 from peerwheel.engine.sweep import run_task, summarise
-from peerwheel.org.models import Person
+from peerwheel.org.selectors import people_current
 from peerwheel.simulate import selectors
 from peerwheel.simulate.models import SimulationRun
 from peerwheel.simulate.scenarios import scenario_task
@@ -86,7 +86,7 @@ def simulation_run_create(
         raise SimulationInputError("compare between 1 and 4 scenarios or strategies")
     if not 1 <= runs <= 1000 or not 1 <= weeks <= 260:
         raise SimulationInputError("runs must be 1–1000 and weeks 1–260")
-    people = Person.objects.count()
+    people = people_current().count()
     for arm in arms:  # said now, on the form, rather than by a run that fails
         if arm.strategy is not None and arm.k > people:
             raise SimulationInputError(

@@ -34,6 +34,7 @@ from peerwheel.engine.study import (
 from peerwheel.engine.tabular import TabularError, read_table
 from peerwheel.engine.usage_formats import MAX_PROBLEMS
 from peerwheel.org.models import Person
+from peerwheel.org.selectors import people_current
 from peerwheel.study.errors import (
     BOUND_ELSEWHERE,
     AnswerError,
@@ -174,7 +175,7 @@ def wave_open(*, wave: SurveyWave, actor: Actor = None, now: datetime | None = N
         raise StudyActionError(f"{other.name} is still open: close it first.")
     wave.status = SurveyWave.Status.OPEN
     wave.opens = now
-    wave.invited = Person.objects.count()
+    wave.invited = people_current().count()
     wave.save(update_fields=["status", "opens", "invited"])
     audit_record(actor=actor, action="study.wave_open", target=f"wave {wave.pk}")
 

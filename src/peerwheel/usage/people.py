@@ -25,11 +25,14 @@ from django.contrib.auth.models import AnonymousUser, User
 from peerwheel.core.imports import ImportFailed
 from peerwheel.engine.tabular import normalise_header
 from peerwheel.org.hr_formats import PERSON_COLUMNS
+from peerwheel.org.hr_values import LEAVER_FIELDS
 from peerwheel.org.models import Person
 from peerwheel.org.services import people_import
 from peerwheel.usage.identities import IdentityIndex, is_pseudonymous
 
-_ID_FIELDS = frozenset({"employee_id", "email"})
+#: Never taken from a usage file: ids, and whether someone left (a usage file's `Status` column
+#: is not HR's).
+_ID_FIELDS = frozenset({"employee_id", "email"}) | LEAVER_FIELDS
 _WARNINGS_SHOWN = 5
 _SAMPLE = 3
 

@@ -39,6 +39,7 @@ from peerwheel.engine.segments import (
 )
 from peerwheel.engine.usage_series import unpack
 from peerwheel.org.models import Person
+from peerwheel.org.selectors import leaving_days
 from peerwheel.usage.models import UsageSeries, subject_for
 
 SEGMENT_ORDER: tuple[UsageSegment, ...] = tuple(UsageSegment)
@@ -247,9 +248,26 @@ def segments_export_frame() -> pd.DataFrame:
     )
 
 
+def without_leavers(result: pd.DataFrame) -> pd.DataFrame:
+    """Segment rows less the weeks after each leaver left (`org.selectors.leaving_days`): a
+    leaver counts in the weeks they were there and in no denominator or group after."""
+    leaving = leaving_days()
+    if result.empty or not leaving:
+        return result
+    person = result["person_id"]
+    left = person.map(
+        {k: np.datetime64(v, "ns") if v else np.datetime64("NaT") for k, v in leaving.items()}
+    )
+    is_leaver = person.isin(list(leaving)).to_numpy()
+    # A week is dropped when it starts after the day they left (or they left on no known day).
+    after = is_leaver & ~(result["week"].to_numpy() <= left.to_numpy(dtype="datetime64[ns]"))
+    return result[~after]
+
+
 def ladder_all() -> pd.DataFrame:
-    """People per week on each rung of the adoption ladder, with agent users."""
-    return adoption_ladder(segments_all())
+    """People per week on each rung of the adoption ladder, with agent users (leavers counted
+    until they left)."""
+    return adoption_ladder(without_leavers(segments_all()))
 
 
 @dataclass(frozen=True)
@@ -308,12 +326,12 @@ def overview(*, by: str) -> pd.DataFrame:
     """Segment counts and shares per week and group (`by`: "department" or "site"), with small
     groups suppressed (complementary suppression included) at `PEERWHEEL_MIN_GROUP`.
 
-    Matched people only (an unmatched id has no department). Columns: week, group, one per
-    segment value, people, share_<segment>, suppressed.
+    Matched people only (an unmatched id has no department); leavers until they left. Columns:
+    week, group, one per segment value, people, share_<segment>, suppressed.
     """
     if by not in ("department", "site"):
         raise ValueError("by must be 'department' or 'site'")
-    result = segments_all()
+    result = without_leavers(segments_all())
     categories = [s.value for s in SEGMENT_ORDER]
     matched = result[result["person_id"].notna()] if not result.empty else result
     if matched.empty:
