@@ -226,7 +226,7 @@ def attribute(
         lam = rate * ratio[cat]
         total = b + np.bincount(slot, weights=lam, minlength=n_targets)
         credit = lam / total[slot]
-        alone_credit = b / total
+        alone_credit = (b / total).astype(np.float64)
         # expected Poisson counts given an adoption (complementary log-log likelihood)
         h = b + np.bincount(slot, weights=rate, minlength=n_targets)
         expected = credit * (h / -np.expm1(-h))[slot]
