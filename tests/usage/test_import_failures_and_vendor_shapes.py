@@ -132,19 +132,21 @@ def test_m365_report_with_period_all_and_older_labels_imports(
     path = write_file("CopilotUsageUserDetail.csv", M365_OLD_LABELS_ALL)
 
     dry = _run("m365-copilot-usage", str(path), "--dry-run")
-    assert "would create 2" in dry
+    assert "would create 3" in dry
     assert not UsageSeries.objects.exists()
 
     report = usage_import("auto", path)
     assert report.kind == "m365-copilot-usage"
-    assert (report.rows_read, report.created) == (2, 2)
+    assert (report.rows_read, report.created) == (2, 3)
     records = {(r.person, r.tool, r.week) for r in stored_records()}
     assert records == {
         (org["alice"], "Copilot in Teams", date(2025, 8, 18)),
         (org["alice"], "Copilot Chat", date(2025, 8, 11)),
+        # bob holds a licence and never used it: an enabled non-user in the report's week
+        (org["bob"], "Microsoft 365 Copilot (all apps)", date(2025, 8, 11)),
     }
     again = usage_import("m365-copilot-usage", path)
-    assert (again.created, again.unchanged) == (0, 2)
+    assert (again.created, again.unchanged) == (0, 3)
 
 
 def test_an_unknown_m365_period_is_still_refused_with_its_line(
@@ -168,8 +170,8 @@ def test_map_renames_a_column_for_a_usage_kind(org: dict[str, Person], write_fil
     assert not UsageSeries.objects.exists()
 
     out = _run("m365-copilot-usage", str(path), "--map", "Work email=upn")
-    assert "created 2" in out
-    assert {r.person for r in stored_records()} == {org["alice"]}
+    assert "created 3" in out
+    assert {r.person for r in stored_records()} == {org["alice"], org["bob"]}
 
     csv_path = write_file("u.csv", "Staff mail,week,tool,actions\nbob@example.com,2025-03-03,X,4\n")
     out = _run("usage-csv", str(csv_path), "--map", "Staff mail=person")

@@ -118,6 +118,7 @@ def _take_parse_report(report: ImportReport, read: readers.UsageRead) -> None:
     report.skipped = parsed.skipped
     report.first_week, report.last_week = parsed.first_week, parsed.last_week
     report.warnings.extend(parsed.warnings)
+    report.notes.extend(parsed.notes)
     if read.kind == "m365-copilot-usage" and parsed.anonymised_ids:
         report.details["anonymised users skipped"] = parsed.anonymised_ids
     if parsed.columns_ignored:
@@ -221,13 +222,22 @@ def _write_usage(read: readers.UsageRead, record: Import, report: ImportReport) 
     ):
         usage, subject, person_id = _merge_same_person(usage, subject, person_id, report)
     report.records = len(usage)
-    records = import_records(subject=subject, person_id=person_id, usage=usage, source_id=record.pk)
-    counts = upsert_usage(records, keep_existing=read.kind in readers.LOWER_BOUND_KINDS)
-    report.created, report.updated, report.unchanged = (
-        counts.created,
-        counts.updated,
-        counts.unchanged,
-    )
+    lower_bound = read.kind in readers.LOWER_BOUND_KINDS
+    counted = usage["tool"].isin(list(read.counted_tools)).to_numpy(dtype=bool)
+    # A lower-bound kind's counted tools (M365's weekly prompts) merge as counts: later wins.
+    for part, keep_existing in ((~counted, lower_bound), (counted, False)):
+        if not part.any():
+            continue
+        records = import_records(
+            subject=subject[part],
+            person_id=person_id[part],
+            usage=usage[part],
+            source_id=record.pk,
+        )
+        counts = upsert_usage(records, keep_existing=keep_existing)
+        report.created += counts.created
+        report.updated += counts.updated
+        report.unchanged += counts.unchanged
     return index
 
 

@@ -70,6 +70,8 @@ class ParseReport:
     columns_used: tuple[str, ...] = ()
     columns_ignored: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    #: what a person may like to know (not a problem): the import's report lists them
+    notes: list[str] = field(default_factory=list)
     first_week: date | None = None
     last_week: date | None = None
     anonymised_ids: int = 0

@@ -64,6 +64,9 @@ class UsageRead:
     usage: pd.DataFrame = field(default_factory=empty_usage_frame)
     org_rows: list[Any] = field(default_factory=list)
     identities: list[Any] = field(default_factory=list)
+    #: Tools whose records are counts even in a kind whose records are lower bounds (the M365
+    #: report's weekly prompt count): a later import's value wins for them.
+    counted_tools: frozenset[str] = frozenset()
 
 
 def count_rows(path: Path) -> int:

@@ -7,17 +7,22 @@ documented column order and with the older admin center labels (`User name`, `La
 (`microsoftTeamsCopilotLastActivityDate`) match too. Report period: 7, 28, 30, 90, 180 days or
 `ALL`.
 
-The report gives dates, not weekly counts: each user yields one `CopilotActivityRow` per app
-column, with the app's last activity date (`None` when the cell is empty: never used, which is
-not an error). Anonymised user names (32 hex characters) are flagged and must never be joined to
-people; the report says how to turn anonymisation off.
+The report gives dates: each user yields one `CopilotActivityRow` per app column, with the
+app's last activity date (`None` when the cell is empty: never used, which is not an error).
+Version 2 adds counts over the report's period: prompts submitted (all apps, Copilot Chat work
+and web) and active usage days. `read` keeps a 7-day report's prompts as that week's actions and
+its active days; longer periods cannot be split into weeks. Every licensed user the report lists
+without use in its week is an enabled non-user (a record of 0 actions). Anonymised user names
+(32 hex characters) are flagged and must never be joined to people; the report says how to turn
+anonymisation off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import groupby
 from pathlib import Path
 
 from peerwheel.engine.tabular import Column, TabularRow, normalise_header
@@ -40,6 +45,8 @@ from ._rows import open_rows
 
 FORMAT = "m365-copilot-usage"
 ALL_APPS = "All Copilot apps"
+#: The tool of a user's weekly prompt count, and of a licensed user's week without use.
+COUNTED_TOOL = "Microsoft 365 Copilot (all apps)"
 ANONYMISED_HELP = (
     "user names in this report are anonymised, so its rows cannot be matched to people. To turn "
     'that off: Microsoft 365 admin center > Settings > Org settings > Reports > tick "Display '
@@ -316,7 +323,7 @@ def _user_rows(
                 ALL_APPS,
                 when("last_activity", "Last Activity Date"),
                 count("prompts_all", "Prompts submitted for all apps", 10**7),
-                count("active_days", "Active Usage Days for all apps", 180),
+                count("active_days", "Active Usage Days for all apps", ctx.period or 36_500),
             )
         )
     for tool, column in _APPS.items():
@@ -334,6 +341,93 @@ def _user_rows(
     return rows
 
 
+def report_week(refreshed: date) -> date:
+    """The week a report describes: the ISO week holding most of the 7 days up to its refresh
+    date (a report refreshed on a Wednesday speaks for the week before)."""
+    return monday(refreshed - timedelta(days=3))
+
+
+@dataclass
+class _Tally:
+    """What `read` wrote besides the last-activity records, for the report."""
+
+    counted: int = 0
+    non_users: int = 0
+    uncounted: int = 0
+    periods: set[int | None] = field(default_factory=set)
+    weeks: set[date] = field(default_factory=set)
+
+
+def _user_records(
+    rows: list[CopilotActivityRow], tally: _Tally
+) -> Iterator[tuple[str, date, str, int, int, int | None, int]]:
+    """One user's records: the week's prompt count (a 7-day v2 report) or, for a licensed user
+    who did not use Copilot in the report's week, a record of 0 actions; then one action in the
+    week of each app's last use, unless the prompt count already covers that day."""
+    first = rows[0]
+    week = report_week(first.report_refresh_date)
+    overall = next((r for r in rows if r.tool == ALL_APPS), None)
+    prompts = overall.prompts_submitted if overall is not None else None
+    days = overall.active_days if overall is not None else None
+    counted = first.report_period_days == 7 and prompts is not None
+    last = max((r.last_activity for r in rows if r.last_activity is not None), default=None)
+    if counted and prompts is not None:
+        tally.counted += 1
+        tally.weeks.add(week)
+        yield (first.external_id, week, COUNTED_TOOL, prompts, 0, days, first.line)
+    elif last is None or last < week:
+        tally.non_users += 1
+        tally.weeks.add(week)
+        yield (first.external_id, week, COUNTED_TOOL, 0, 0, 0, first.line)
+    if not counted and (prompts is not None or days is not None):
+        tally.uncounted += 1
+        tally.periods.add(first.report_period_days)
+    period_start = first.report_refresh_date - timedelta(days=6)
+    for row in rows:
+        if row.tool == ALL_APPS or row.last_activity is None:
+            continue  # the overall date repeats one of the apps' dates
+        agents = row.tool == "Copilot agents"
+        if counted and prompts and not agents and row.last_activity >= period_start:
+            continue  # inside the period the prompt count already counts it
+        yield (
+            row.external_id,
+            monday(row.last_activity),
+            row.tool,
+            0 if agents else 1,
+            int(agents),
+            1,
+            row.line,
+        )
+
+
+def _notes(tally: _Tally) -> list[str]:
+    weeks = ", ".join(str(w) for w in sorted(tally.weeks))
+    notes = []
+    if tally.counted:
+        notes.append(
+            f"prompts submitted stored as actions ({COUNTED_TOOL!r}, with active usage days) "
+            f"for {tally.counted:,} users, week of {weeks} (a 7-day report)"
+        )
+    if tally.non_users:
+        notes.append(
+            f"{tally.non_users:,} licensed users did not use Copilot in the report's week "
+            f"({weeks}): recorded as enabled non-users (0 actions), so segments count them"
+        )
+    return notes
+
+
+def _uncounted_warning(tally: _Tally) -> list[str]:
+    if not tally.uncounted:
+        return []
+    spans = sorted(f"{p} days" if p else "all time" for p in tally.periods)
+    return [
+        f"prompts submitted and active usage days of {tally.uncounted:,} users cover the "
+        f"report's whole period ({', '.join(spans)}), which cannot be split into weeks: not "
+        "stored (last activity dates are). Export the 7-day report (Report Period 7) each "
+        "week to store them"
+    ]
+
+
 def read(
     path: Path,
     *,
@@ -343,20 +437,24 @@ def read(
     on_progress: ProgressCallback | None = None,
     overrides: Mapping[str, str] | None = None,
 ) -> UsageRead:
-    """The report holds last-activity dates: each app used in the period gives one record of
-    one action in the week of its last use (agents: one agent action). Anonymised users are
-    skipped (counted in the report)."""
+    """Each app used gives one action in the week of its last use (agents: one agent action), a
+    lower bound. A 7-day v2 report's prompts submitted are that week's count (with its active
+    usage days); a licensed user with no activity in the report's week gets a record of 0 actions
+    (an enabled non-user). Anonymised users are skipped (counted in the report)."""
     del scope  # one signature for every format
     progress = Progress(path, on_progress)
     activity, report = parse(path, today=today, file_name=file_name, overrides=overrides)
-    rows = []
-    for row in progress.counted(activity, report):
-        if row.anonymised:
+    tally = _Tally()
+    records = []
+    for _, user_rows in groupby(progress.counted(activity, report), key=lambda r: r.line):
+        rows = list(user_rows)
+        if rows[0].anonymised:
             continue
-        if row.tool == ALL_APPS or row.last_activity is None:
-            continue  # the overall date repeats one of the apps' dates
-        agents = row.tool == "Copilot agents"
-        week = monday(row.last_activity)
-        report.see_week(week)
-        rows.append((row.external_id, week, row.tool, 0 if agents else 1, int(agents), 1, row.line))
-    return UsageRead(FORMAT, report, usage=frame_from_rows(rows))
+        for record in _user_records(rows, tally):
+            report.see_week(record[1])
+            records.append(record)
+    report.notes.extend(_notes(tally))
+    report.warnings.extend(_uncounted_warning(tally))
+    return UsageRead(
+        FORMAT, report, usage=frame_from_rows(records), counted_tools=frozenset({COUNTED_TOOL})
+    )
