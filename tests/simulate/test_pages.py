@@ -144,7 +144,7 @@ def test_past_runs_list_in_a_fixed_number_of_queries(
             weeks=4,
             seed=n,
         )
-    with django_assert_max_num_queries(6):  # session, user, permissions, runs with their authors
+    with django_assert_max_num_queries(7):  # session, user, permissions, runs, closed waves
         response = client.get(reverse("simulate:home"))
     assert response.content.decode().count("Natural champions vs Appointed champions") == 6
 

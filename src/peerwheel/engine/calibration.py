@@ -9,6 +9,11 @@ published effect (8.9 points on heavy use, 10.4 on agent use by default).
 
 Heavy use depends on beta_peer only (agent use does not feed back into visibility), so
 beta_peer is solved first and beta_peer_agent second.
+
+`WORKPLACE_BASE` is the product's default peer model: base rates chosen so that an organisation
+with no champions and no program lands, after a year, near Gallup's published US workplace
+figures once its peer coefficients are calibrated (`calibrate_workplace`); docs/simulate.md has
+the source and the fit.
 """
 
 from __future__ import annotations
@@ -37,6 +42,41 @@ class Survey:
     week: int = 26
     runs: int = 20
     rng_seed: int = 0
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The effects to reproduce: points by which +1 SD of exposure raises P(heavy use) and
+    P(agent use)."""
+
+    heavy: float = 8.9
+    agent: float = 10.4
+
+
+#: The published benchmark (DESIGN.md): 8.9 points on heavy use, 10.4 on agent use.
+PUBLISHED = Targets()
+
+#: The survey the product calibrates against: a year in, when Gallup's levels are measured.
+WORKPLACE_SURVEY = Survey(week=52, runs=20, rng_seed=0)
+
+#: Gallup's US workforce figures the no-program year is fitted to (Q4 2025 to Q1 2026): the
+#: share using AI at work at least a few times a year, a few times a week or more, and daily.
+#: In the model: adopted (explorer or beyond), regular or heavy, heavy.
+GALLUP_LEVELS = {"adopted": 0.48, "regular_or_heavy": 0.27, "heavy": 0.125}
+
+#: The product's default peer model. The base rates of the three moves were fitted on the demo
+#: company (600 people, `engine.demo_org`, seed 42) so that 52 weeks with no champions, no
+#: mandate and no show-and-tell end at GALLUP_LEVELS when the peer coefficients are calibrated
+#: to PUBLISHED in WORKPLACE_SURVEY (the fit: docs/simulate.md). beta_peer and beta_peer_agent
+#: are that calibration's values on the demo company: the fallback where a network is too small
+#: or too sparse to calibrate on.
+WORKPLACE_BASE = PeerParams(
+    a_explore=-4.72,
+    a_regular=-3.84,
+    a_heavy=-3.97,
+    beta_peer=0.506,
+    beta_peer_agent=0.438,
+)
 
 
 @dataclass(frozen=True)
@@ -147,3 +187,22 @@ def calibrate(
     final = replace(solved, beta_peer_agent=_solve(agent, agent_target))
     heavy_got, agent_got = survey_effects(network, final, seeds=seeds, survey=survey)
     return Calibration(params=final, heavy_effect=heavy_got, agent_effect=agent_got)
+
+
+def calibrate_workplace(
+    network: Network,
+    targets: Targets = PUBLISHED,
+    *,
+    params: PeerParams = WORKPLACE_BASE,
+    survey: Survey = WORKPLACE_SURVEY,
+) -> Calibration:
+    """The product's calibration: WORKPLACE_BASE's no-program year on `network` (no champions),
+    its peer coefficients solved for `targets` in the survey a year in. CalibrationError when
+    the targets cannot be reached on this network."""
+    return calibrate(
+        network,
+        params,
+        heavy_target=targets.heavy,
+        agent_target=targets.agent,
+        survey=survey,
+    )

@@ -10,7 +10,7 @@ from peerwheel.org.demo import DemoContext
 from peerwheel.simulate import selectors
 from peerwheel.simulate.services import simulation_run_create, simulation_run_execute
 
-DEMO_RUNS, DEMO_WEEKS = 30, 26
+DEMO_RUNS, DEMO_WEEKS = 30, 52  # a year: the calibrated model moves at a workplace pace
 DEMO_COMPARISONS = (
     (
         "Mandate, appointed or natural champions?",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from peerwheel.engine.diffusion import Cadence
+from peerwheel.engine.diffusion import Cadence, PeerParams
 from peerwheel.engine.scenarios import Scenario
 from peerwheel.engine.sweep import SweepTask
 
@@ -47,12 +47,14 @@ def scenario_task(
     natural_ids: Sequence[str] | None = None,
     seeds: tuple[int, ...] | None = None,
     appointed_group: tuple[str, tuple[str, ...]] | None = None,
+    base: PeerParams | None = None,
 ) -> SweepTask:
     """The engine's task for a peer-model scenario: its params, strategy and k, labelled by its
-    key (the tasks of one label and strategy are pooled). `seeds` overrides the strategy."""
+    key (the tasks of one label and strategy are pooled). `seeds` overrides the strategy;
+    `base` is the peer model under the scenario (the engine's defaults, or a calibration)."""
     return SweepTask(
         label=scenario.key,
-        params=scenario.peer_params(),
+        params=scenario.peer_params(base),
         strategy=scenario.strategy,
         k=scenario.k,
         rng_seed=rng_seed,

@@ -24,6 +24,7 @@ from peerwheel.engine.seeding import SeedStrategy
 from peerwheel.engine.sweep import run_task, summarise
 from peerwheel.org.selectors import people_current
 from peerwheel.simulate import selectors
+from peerwheel.simulate.calibration import calibrated_base, peer_targets
 from peerwheel.simulate.models import SimulationRun
 from peerwheel.simulate.scenarios import scenario_task
 
@@ -115,7 +116,9 @@ def simulation_run_execute(
 ) -> SimulationRun:
     """Run every arm, writing progress onto the row as it goes; store the result or the error.
 
-    `network` and `natural_ids` default to the organisation's (people, ties, hub reach).
+    `network` and `natural_ids` default to the organisation's (people, ties, hub reach). The
+    peer model under every arm is calibrated to the organisation's latest closed study wave, or
+    to the published effects (simulate/calibration.py); the result says which.
     """
     SimulationRun.objects.filter(pk=run.pk).update(
         status=SimulationRun.Status.RUNNING, started=timezone.now(), phase="building the network"
@@ -168,6 +171,8 @@ def _execute(
         percent = int(100 * (arm_index + fraction) / len(arms))
         SimulationRun.objects.filter(pk=run.pk).update(progress=min(percent, 99), phase=phase)
 
+    SimulationRun.objects.filter(pk=run.pk).update(phase="calibrating peer influence")
+    base, calibration = calibrated_base(network, peer_targets())
     out = []
     for i, arm in enumerate(arms):
         if arm.strategy is not None and arm.k > network.n:
@@ -177,7 +182,7 @@ def _execute(
         verb = "choosing champions" if arm.strategy is not None else "starting"
         report(i, 0.0, f"{arm.name}: {verb}")
         task = scenario_task(
-            arm, rng_seed=run.seed, runs=runs, steps=weeks, natural_ids=natural_ids
+            arm, rng_seed=run.seed, runs=runs, steps=weeks, natural_ids=natural_ids, base=base
         )
 
         def on_step(done: int, total: int, index: int = i, name: str = arm.name) -> None:
@@ -210,5 +215,6 @@ def _execute(
         "people": network.n,
         "ties": network.n_ties,
         "natural_from": "hub reach" if natural_ids else "in-group ties (no hub activity yet)",
+        "calibration": calibration,
         "arms": out,
     }

@@ -14,6 +14,7 @@ from peerwheel.core.charts import figure_html
 from peerwheel.core.ratelimit import rate_limited
 from peerwheel.engine.scenarios import PRESETS
 from peerwheel.simulate import selectors
+from peerwheel.simulate.calibration import peer_targets
 from peerwheel.simulate.charts import Curve, adoption_figure
 from peerwheel.simulate.forms import ScenarioForm
 from peerwheel.simulate.jobs import simulation_run_in_background
@@ -59,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "sizes": [form[n] for n in ("k", "runs", "weeks", "seed")],
             "presets": PRESETS,
             "history": selectors.run_history(),
+            "peer_targets": peer_targets(),
         },
         status=400 if form.errors else 200,
     )

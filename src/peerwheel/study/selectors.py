@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,10 +16,12 @@ from django.utils import timezone
 from peerwheel.accounts.permissions import has_capability
 from peerwheel.accounts.roles import Capability
 from peerwheel.core.errors import ForbiddenError, NotFoundError
+from peerwheel.engine.study import SurveyDataError
 from peerwheel.org.models import Person
 from peerwheel.study.keys import response_locator
 from peerwheel.study.models import InstrumentVersion, Participation, Response, SurveyWave
 from peerwheel.study.pool import StoredAnswers, pool_find
+from peerwheel.study.snapshots import published_snapshot, snapshot_report
 
 
 def open_wave(*, now: datetime | None = None) -> SurveyWave | None:
@@ -121,3 +124,48 @@ def wave_for_viewer(wave_id: int, viewer: User | AnonymousUser) -> SurveyWave:
 
 def instrument_versions() -> list[InstrumentVersion]:
     return list(InstrumentVersion.objects.select_related("created_by"))
+
+
+# ---- the organisation's own peer effects, for the simulator's calibration ------------------
+# Only what a closed wave's report already publishes (aggregate effects, frozen at the close)
+# is read, through the same snapshot and cached analysis as the report page.
+
+PEER = "peer_influence"
+#: How many of the latest closed waves are tried before giving up (each may need an analysis).
+WAVES_TRIED = 3
+
+
+@dataclass(frozen=True)
+class WavePeerEffects:
+    """Points by which +1 SD of peer influence raised P(heavy use) and P(agent use)."""
+
+    wave_id: int
+    wave_name: str
+    respondents: int
+    heavy: float
+    agent: float
+
+
+def closed_wave_peer_effects() -> WavePeerEffects | None:
+    """The latest closed wave's peer effects; None when no closed wave has both estimated."""
+    waves = SurveyWave.objects.filter(status=SurveyWave.Status.CLOSED).order_by("-created", "-id")
+    for wave in waves[:WAVES_TRIED]:
+        snapshot = published_snapshot(wave)
+        if snapshot is None:
+            continue
+        try:
+            report, _ = snapshot_report(snapshot)
+            heavy = report.effect("heavy_user", PEER).ame
+            agent = report.effect("agent_user", PEER).ame
+        except (SurveyDataError, KeyError):
+            continue
+        if not (math.isfinite(heavy) and math.isfinite(agent)):
+            continue
+        return WavePeerEffects(
+            wave_id=wave.pk,
+            wave_name=wave.name,
+            respondents=report.n,
+            heavy=100 * heavy,
+            agent=100 * agent,
+        )
+    return None
