@@ -73,6 +73,26 @@ class UsageSeries(models.Model):
         return f"{self.subject} {self.tool}: {self.weeks} weeks to {self.last_week}"
 
 
+class UnmatchedId(models.Model):
+    """An id a usage file used that matches no person, with the HR attributes the file carried
+    for it (a Viva person query's `Organization`, `FunctionType`, `Area`, ...) and why it stayed
+    unmatched. The usage overview groups such an id's usage by these attributes, so group
+    aggregates still work while it is unmatched; linking it to a person removes it."""
+
+    external_id = models.CharField(max_length=254, unique=True)
+    department = models.CharField(max_length=120, blank=True)
+    site = models.CharField(max_length=120, blank=True)
+    role_family = models.CharField(max_length=20, blank=True)
+    attributes = models.JSONField(default=dict, help_text="the file's columns, as it gave them")
+    reason = models.CharField(max_length=300, blank=True)
+    last_source = models.ForeignKey(
+        Import, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.external_id} ({self.department or '-'}, {self.site or '-'})"
+
+
 class IdentityKind(models.TextChoices):
     EMAIL = "email", "Email"
     UPN = "upn", "User principal name"

@@ -37,6 +37,17 @@ _WARNINGS_SHOWN = 5
 _SAMPLE = 3
 
 
+#: Why an id stayed unmatched (kept with its HR attributes: `unmatched.py`).
+PSEUDONYM_REASON = (
+    "pseudonymised id (a GUID or hash): the organisation already has people from an HR import, "
+    "so it creates no person; linked when an identity map names it"
+)
+NO_MATCH_REASON = (
+    "matches no person: linked when an identity map or an HR file names it "
+    "(or import again with --create-people)"
+)
+
+
 @dataclass
 class PeoplePlan:
     """The ids of a usage file that match no one, and what happens to them."""

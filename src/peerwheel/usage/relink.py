@@ -17,6 +17,7 @@ from peerwheel.org.models import Person
 from peerwheel.usage.identities import IdentityIndex, normalise_identity
 from peerwheel.usage.models import IdentityKind, IdentityLink, UsageSeries, subject_for
 from peerwheel.usage.store import SeriesRows, load_series, write_series
+from peerwheel.usage.unmatched import unmatched_forget
 
 _UPN_SOURCES = ("upn", "entra", "azure", "microsoft", "m365", "office")
 
@@ -95,6 +96,7 @@ def usage_relink(index: IdentityIndex | None = None) -> int:
     }
     if not person_of:  # the usual case: no blob is read
         return 0
+    unmatched_forget(list(person_of))  # their people's HR data count now
     unmatched = load_series(
         subjects=[subject_for(person_id=None, external_id=external) for external in person_of]
     )

@@ -41,6 +41,7 @@ from peerwheel.engine.usage_series import unpack
 from peerwheel.org.models import Person
 from peerwheel.org.selectors import leaving_days
 from peerwheel.usage.models import UsageSeries, subject_for
+from peerwheel.usage.unmatched import unmatched_groups
 
 SEGMENT_ORDER: tuple[UsageSegment, ...] = tuple(UsageSegment)
 HEAVY_SEGMENTS = frozenset({UsageSegment.POWER, UsageSegment.HABITUAL})
@@ -326,22 +327,37 @@ def overview(*, by: str) -> pd.DataFrame:
     """Segment counts and shares per week and group (`by`: "department" or "site"), with small
     groups suppressed (complementary suppression included) at `PEERWHEEL_MIN_GROUP`.
 
-    Matched people only (an unmatched id has no department); leavers until they left. Columns:
-    week, group, one per segment value, people, share_<segment>, suppressed.
+    People, and unmatched ids whose file gave their group (`usage.unmatched`: a hashed Viva
+    PersonId with its Organization); leavers until they left. Columns: week, group, one per
+    segment value, people, share_<segment>, suppressed.
     """
     if by not in ("department", "site"):
         raise ValueError("by must be 'department' or 'site'")
     result = without_leavers(segments_all())
     categories = [s.value for s in SEGMENT_ORDER]
-    matched = result[result["person_id"].notna()] if not result.empty else result
+    empty = pd.DataFrame(columns=["week", "group", *categories, "people", "suppressed"])
+    if result.empty:
+        return empty
+    kept = unmatched_groups(by)
+    is_person = result["person_id"].notna().to_numpy()
+    counted = is_person | result["external_id"].isin(list(kept)).to_numpy()
+    matched = result[counted]
     if matched.empty:
-        return pd.DataFrame(columns=["week", "group", *categories, "people", "suppressed"])
+        return empty
+    person = matched["person_id"].fillna(0).astype(np.int64)
     groups = dict(
-        Person.objects.filter(
-            pk__in=matched["person_id"].astype(np.int64).unique().tolist()
-        ).values_list("pk", f"{by}__name")
+        Person.objects.filter(pk__in=person[person > 0].unique().tolist()).values_list(
+            "pk", f"{by}__name"
+        )
     )
-    names = matched["person_id"].astype(np.int64).map(groups).fillna(NO_GROUP)
+    names = pd.Series(
+        np.where(
+            is_person[counted],
+            person.map(groups).to_numpy(dtype=object),
+            matched["external_id"].map(kept).to_numpy(dtype=object),
+        ),
+        dtype=object,
+    ).fillna(NO_GROUP)
     table = pd.crosstab(
         [matched["week"].to_numpy(), names.to_numpy()],
         pd.Categorical.from_codes(matched["segment"].cat.codes, categories=categories),

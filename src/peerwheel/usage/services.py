@@ -29,9 +29,17 @@ from peerwheel.engine.usage_formats import MAX_PROBLEMS, UsageFileError, UsageFi
 from peerwheel.usage import readers
 from peerwheel.usage.identities import NO_PERSON, IdentityIndex
 from peerwheel.usage.models import OrgUsageRecord
-from peerwheel.usage.people import people_create, people_notes, people_plan
+from peerwheel.usage.people import (
+    NO_MATCH_REASON,
+    PSEUDONYM_REASON,
+    PeoplePlan,
+    people_create,
+    people_notes,
+    people_plan,
+)
 from peerwheel.usage.relink import identity_links_write, usage_relink
 from peerwheel.usage.store import import_records, upsert_usage
+from peerwheel.usage.unmatched import unmatched_attributes_write
 
 _MAX_TEXT = {"external_id": 254, "tool": 120}
 _UNMATCHED_SAMPLE = 10
@@ -179,6 +187,7 @@ def _write(
         )
         report.warnings.extend(warnings)
     index = _write_usage(read, record, report)
+    _keep_unmatched_groups(read, record, report, plan, index)
     _note_relinked(report, usage_relink(index))
     report.data.update(
         {
@@ -190,6 +199,35 @@ def _write(
     report.notes.extend(
         people_notes(plan, create_people=create_people, created=created, dry_run=report.dry_run)
     )
+
+
+def _keep_unmatched_groups(
+    read: readers.UsageRead,
+    record: Import,
+    report: ImportReport,
+    plan: PeoplePlan,
+    index: IdentityIndex,
+) -> None:
+    """Ids still unmatched keep the HR attributes the file gives for them (`unmatched.py`)."""
+    if not read.report.people:
+        return
+    pseudonyms = set(plan.pseudonyms_kept)
+    others = [i for i in plan.candidates if i not in pseudonyms and index.person_for(i) is None]
+    kept = 0
+    for ids, reason in ((plan.pseudonyms_kept, PSEUDONYM_REASON), (others, NO_MATCH_REASON)):
+        if ids:
+            kept += sum(
+                unmatched_attributes_write(
+                    ids, read.report.people, reason=reason, source_import=record
+                )
+            )
+    report.data["unmatched_ids_with_groups"] = kept
+    if kept:
+        report.notes.append(
+            f"{kept:,} unmatched ids keep the HR attributes the file gives (department, site, "
+            "role family): the usage overview counts their usage in those groups until an "
+            "identity map links them to people"
+        )
 
 
 def _write_usage(read: readers.UsageRead, record: Import, report: ImportReport) -> IdentityIndex:
