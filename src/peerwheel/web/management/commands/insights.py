@@ -1,0 +1,167 @@
+"""`peerwheel insights ACTION`: the insights commands, one subcommand each.
+
+- `classify-questions PATH [--out PATH]`: a CSV with a `text` column comes back with every row
+  and column kept, plus `stage` (1–4) and `confidence`, for analysts bringing questions from
+  elsewhere (engine/question_stages; docs/metrics.md, "Question stages").
+
+A new subcommand is one `add_parser` in `add_arguments` and one row of `handle`'s table.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from peerwheel.core.commands import PeerwheelCommand, progress_bar
+from peerwheel.core.export import write_csv_rows
+from peerwheel.engine.question_stages import Correction, StagePrediction, model_for
+from peerwheel.engine.tabular import TabularError, TabularRow, normalise_header, read_table
+
+TEXT_COLUMN = "text"
+ADDED_COLUMNS = ("stage", "confidence")
+#: rows classified between two progress-bar updates
+CHUNK = 10_000
+_SNIFF_BYTES = 64 * 1024
+
+
+def _refuse_binary(path: Path) -> None:
+    """A NUL byte means a binary file (or UTF-16 text): say so before the CSV reader guesses."""
+    with path.open("rb") as stream:
+        head = stream.read(_SNIFF_BYTES)
+    where = head.find(b"\x00")
+    if where >= 0:
+        raise TabularError(
+            f"this is not a text CSV (a NUL byte at byte {where}: a binary file such as a "
+            "spreadsheet, or text saved as UTF-16); save the questions as CSV UTF-8",
+            file=str(path),
+        )
+
+
+def _questions(path: Path) -> tuple[tuple[str, ...], str, list[TabularRow]]:
+    """The file's columns, its text column as spelled there, and its rows; every problem named."""
+    _refuse_binary(path)
+    headers, rows = read_table(path)
+    text_headers = [h for h in headers if normalise_header(h) == TEXT_COLUMN]
+    if not text_headers:
+        found = ", ".join(repr(h) for h in headers) or "none"
+        raise TabularError(
+            f"no {TEXT_COLUMN!r} column (the columns are: {found}); name the column that holds "
+            f"the questions {TEXT_COLUMN!r}",
+            file=str(path),
+            line=1,
+            column=TEXT_COLUMN,
+        )
+    column = text_headers[0]
+    if not rows:
+        raise TabularError(
+            "no questions: the file has a header row and nothing below it",
+            file=str(path),
+            line=2,
+            column=column,
+        )
+    blank = [row.line for row in rows if not row.get(column)]
+    if blank:
+        shown = ", ".join(str(line) for line in blank[:10]) + (", …" if len(blank) > 10 else "")
+        raise TabularError(
+            f"{len(blank)} row(s) have no question (lines {shown}); fill them in or remove them",
+            file=str(path),
+            line=blank[0],
+            column=column,
+        )
+    return headers, column, rows
+
+
+def classify_questions(
+    path: Path,
+    *,
+    corrections: Sequence[Correction] = (),
+    on_progress: Callable[[float, float], None] | None = None,
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The file's rows with `stage` and `confidence` (replacing any columns of those names).
+
+    Raises TabularError naming the file, line and column of a problem; reads everything before
+    returning, so the caller writes nothing for a bad file.
+    """
+    headers, column, rows = _questions(path)
+    model = model_for(corrections)
+    texts = [row.get(column) for row in rows]
+    predictions: list[StagePrediction] = []
+    for start in range(0, len(texts), CHUNK):
+        predictions += model.classify(texts[start : start + CHUNK])
+        if on_progress is not None:
+            on_progress(len(predictions), len(texts))
+    fieldnames = [h for h in headers if h not in ADDED_COLUMNS] + list(ADDED_COLUMNS)
+    out = [
+        {
+            **{h: row.get(h) for h in headers if h not in ADDED_COLUMNS},
+            "stage": int(prediction.stage),
+            "confidence": round(prediction.confidence, 3),
+        }
+        for row, prediction in zip(rows, predictions, strict=True)
+    ]
+    return fieldnames, out
+
+
+class Command(PeerwheelCommand):
+    help = (
+        "Insights. 'classify-questions PATH [--out PATH]': a question stage (1–4) and its "
+        "confidence for every row of a CSV with a 'text' column."
+    )
+    public_name = "insights"
+    requires_system_checks: list[str] = []  # classifying a file needs no database or URLs
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        classify = actions.add_parser(
+            "classify-questions",
+            help="add a question stage and its confidence to every row of a CSV",
+            description="Reads a CSV with a 'text' column (other columns are kept) and writes "
+            "it back with 'stage' (1 What is this?, 2 How do I get access?, 3 How do I do X "
+            "with it?, 4 How do I build Y that nobody has tried?) and 'confidence' (the "
+            "model's probability for that stage). Cells that a spreadsheet would run as a "
+            "formula get a leading quote, as in every export.",
+        )
+        classify.add_argument("path", help="the CSV of questions (UTF-8, a 'text' column)")
+        classify.add_argument(
+            "--out", help="write here (may be PATH itself) instead of standard output"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actions: dict[str, Callable[[dict[str, Any]], None]] = {
+            "classify-questions": self._classify_questions,
+        }
+        actions[options["action"]](options)
+
+    def _classify_questions(self, options: dict[str, Any]) -> None:
+        path = Path(options["path"])
+        out_path = Path(options["out"]) if options["out"] else None
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file", returncode=2)
+        if out_path is not None and not out_path.resolve().parent.is_dir():
+            raise CommandError(f"--out {out_path}: the folder does not exist", returncode=2)
+        try:
+            with progress_bar("classifying questions", unit="question") as bar:
+                fieldnames, rows = classify_questions(path, on_progress=bar)
+        except TabularError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+
+        buffer = io.StringIO()
+        write_csv_rows(buffer, fieldnames, rows)
+        if out_path is None:
+            self.stdout.write(buffer.getvalue(), ending="")
+        else:
+            partial = out_path.with_name(out_path.name + ".partial")
+            try:
+                partial.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+                partial.replace(out_path)  # never a half-written file, even over the input
+            finally:
+                partial.unlink(missing_ok=True)
+        counts = Counter(row["stage"] for row in rows)
+        mix = ", ".join(f"stage {s}: {counts.get(s, 0)}" for s in (1, 2, 3, 4))
+        where = f"; wrote {out_path}" if out_path else ""
+        self.stderr.write(f"classified {len(rows)} question(s) ({mix}){where}")
