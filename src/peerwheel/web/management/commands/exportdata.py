@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,7 +40,7 @@ class Command(PeerwheelCommand):
         write = EXPORT_KINDS[options["kind"]]
         out_path = options["out"]
         if not out_path:
-            write(sys.stdout, options["format"])
+            _write_to_stdout(write, options["format"])
             return
         if not Path(out_path).resolve().parent.is_dir():
             raise CommandError(f"--out {out_path}: the folder does not exist", returncode=2)
@@ -50,3 +52,27 @@ class Command(PeerwheelCommand):
         finally:
             partial.unlink(missing_ok=True)
         self.stderr.write(f"wrote {out_path}")
+
+
+#: The exit status of a program stopped by SIGPIPE (128 + 13), as `yes | head` ends.
+STOPPED_BY_READER = 141
+
+
+def _write_to_stdout(write: Callable[..., None], file_format: str) -> None:
+    """Write to standard output; a reader that stops early (`| head -3`) ends the export
+    quietly instead of in a BrokenPipeError traceback."""
+    try:
+        write(sys.stdout, file_format)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    else:
+        return
+    # Out of the except block, the error's frames are gone, and with them the export's row
+    # iterators: their database cursors close now, not at exit after the connection has.
+    gc.collect()
+    # Python flushes standard output again at exit, which would raise once more: point the
+    # descriptor at /dev/null first (the recipe of Python's `signal` documentation).
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(STOPPED_BY_READER)
