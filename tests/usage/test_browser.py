@@ -54,3 +54,24 @@ def test_an_admin_uploads_usage_and_sees_the_progress_bar_reach_done(
     page.wait_for_selector("#my-usage-chart .main-svg")
     assert "Novice User" in page.locator(".segment-now").inner_text()
     page.screenshot(path=str(ARTIFACTS / "usage-mine.png"), full_page=True)
+
+
+def test_an_admin_ticks_create_people_and_the_unmatched_id_becomes_a_person(
+    live_server: Any, browser_page: Any, cast: dict[str, User], tmp_path: Path
+) -> None:
+    from peerwheel.org.models import Person
+
+    path = tmp_path / "usage.csv"
+    path.write_text("email,week,tool,actions\nnew.hire@example.com,2025-03-03,ChatGPT,4\n")
+
+    page = browser_page
+    sign_in(page, live_server.url, "erin")
+    page.goto(f"{live_server.url}/usage/imports/")
+    page.select_option("#import-kind", "usage-csv")
+    page.set_input_files("#import-file", str(path))
+    page.check("input[name=create_people]")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("[data-status=succeeded]", timeout=20_000)
+
+    assert "people: created 1 for unmatched ids" in page.locator(".import-report").inner_text()
+    assert Person.objects.filter(employee_id="new.hire@example.com").exists()

@@ -65,8 +65,10 @@ def import_in_background(
     actor: User,
     channels: tuple[str, ...] = (),
     dry_run: bool = False,
+    create_people: bool = False,
 ) -> Import:
-    """Save the upload, make its Import row and start the import; return the row to poll."""
+    """Save the upload, make its Import row and start the import; return the row to poll.
+    `create_people`: the command's --create-people, for the usage kinds read per person."""
     name = Path(upload.name or "upload").name
     path = upload_folder() / f"{uuid.uuid4().hex}-{_SAFE_NAME.sub('_', name)[:80]}"
     try:
@@ -80,6 +82,7 @@ def import_in_background(
             actor_id=actor.pk,
             channels=list(channels),
             dry_run=dry_run,
+            create_people=create_people,
         )
     except BaseException:
         path.unlink(missing_ok=True)  # the import never started: nothing must stay behind
@@ -97,6 +100,7 @@ def import_task(
     actor_id: int,
     channels: list[str],
     dry_run: bool,
+    create_people: bool = False,  # absent from tasks queued by an older version
 ) -> None:
     """The queued import (its arguments are JSON: the queue stores them)."""
     _run(
@@ -107,6 +111,7 @@ def import_task(
         actor_id=actor_id,
         channels=tuple(channels),
         dry_run=dry_run,
+        create_people=create_people,
     )
 
 
@@ -119,6 +124,7 @@ def run_import(
     actor: User | None,
     channels: tuple[str, ...],
     dry_run: bool,
+    create_people: bool = False,
 ) -> None:
     """Run the page's import of `path` into `record` with the kind's importer."""
     own = _OWN_IMPORTERS.get(kind)
@@ -131,7 +137,15 @@ def run_import(
             path, channels=channels, dry_run=dry_run, actor=actor, file_name=name, record=record
         )
         return
-    usage_import(kind, path, dry_run=dry_run, actor=actor, file_name=name, record=record)
+    usage_import(
+        kind,
+        path,
+        dry_run=dry_run,
+        actor=actor,
+        file_name=name,
+        record=record,
+        create_people=create_people,
+    )
 
 
 def _run(
@@ -143,6 +157,7 @@ def _run(
     actor_id: int,
     channels: tuple[str, ...],
     dry_run: bool,
+    create_people: bool = False,
 ) -> None:
     try:
         run_import(
@@ -153,6 +168,7 @@ def _run(
             actor=User.objects.filter(pk=actor_id).first(),
             channels=channels,
             dry_run=dry_run,
+            create_people=create_people,
         )
     except ImportFailed:
         pass  # recorded on the Import row, with every error

@@ -23,7 +23,13 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
-from peerwheel.core.imports import Actor, ImportReport, ImportRun, ProgressCallback
+from peerwheel.core.imports import (
+    IMPORT_KINDS,
+    Actor,
+    ImportReport,
+    ImportRun,
+    ProgressCallback,
+)
 from peerwheel.core.models import Import
 from peerwheel.engine.usage_formats import MAX_PROBLEMS, UsageFileError, UsageFileProblemsError
 from peerwheel.usage import readers
@@ -83,6 +89,12 @@ def usage_import(
     with run.refusing():
         run.check_size(path.stat().st_size)
         report.kind = readers.kind_for(path, kind)
+        if create_people and not IMPORT_KINDS[report.kind].create_people:
+            report.warnings.append(
+                f"--create-people does not apply to {report.kind} (it names no one to "
+                "create): no people were created"
+            )
+            create_people = False
         read = readers.read_usage(
             path,
             report.kind,

@@ -36,6 +36,17 @@ def _needs_channels(kind: str) -> bool:
     return kind in IMPORT_KINDS and IMPORT_KINDS[kind].channels
 
 
+#: The page's kinds that may create people for ids that match no one (`--create-people`).
+CREATE_PEOPLE_KINDS = tuple(
+    k for k in PAGE_KINDS if k in IMPORT_KINDS and IMPORT_KINDS[k].create_people
+)
+
+
+def _refuses_create_people(kind: str) -> bool:
+    """Asked for a kind that creates no people ("auto" is decided once the file is read)."""
+    return kind in IMPORT_KINDS and not IMPORT_KINDS[kind].create_people
+
+
 @capability_required(Capability.IMPORT_DATA)
 @rate_limited()
 def imports(request: HttpRequest) -> HttpResponse:
@@ -47,6 +58,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         channels = tuple(
             c.strip().lstrip("#") for c in request.POST.get("channels", "").split(",") if c.strip()
         )
+        create_people = bool(request.POST.get("create_people"))
         if kind not in PAGE_KINDS:
             error = "Choose what kind of file this is."
         elif upload is None:
@@ -55,6 +67,11 @@ def imports(request: HttpRequest) -> HttpResponse:
             error = f"The file is larger than {settings.PEERWHEEL_IMPORT_MAX_BYTES:,} bytes."
         elif _needs_channels(kind) and not channels:
             error = "Name the Slack channels to import, e.g. ai-tips, ai-questions."
+        elif create_people and _refuses_create_people(kind):
+            error = (
+                f"{PAGE_KINDS[kind]} creates no people: only usage read per person does "
+                f'({", ".join(CREATE_PEOPLE_KINDS)}). Untick "Create people".'
+            )
         else:
             record = import_in_background(
                 kind=kind,
@@ -62,6 +79,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 channels=channels,
                 dry_run=bool(request.POST.get("dry_run")),
+                create_people=create_people,
             )
             context = {"record": record, "progress": _progress(record)}
             if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx
@@ -71,7 +89,12 @@ def imports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "usage/imports.html",
-        {"kinds": _kind_choices(), "history": history, "error": error},
+        {
+            "kinds": _kind_choices(),
+            "create_people_kinds": CREATE_PEOPLE_KINDS,
+            "history": history,
+            "error": error,
+        },
         status=400 if error else 200,
     )
 
