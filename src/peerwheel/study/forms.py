@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 
 from peerwheel.engine.study import Instrument, QuestionKind
 from peerwheel.study.pool import StoredAnswers
@@ -86,8 +87,12 @@ class SurveyForm(forms.Form):
 class SurveyUploadForm(forms.Form):
     file = forms.FileField(
         label="Survey responses (CSV)",
-        help_text="One row per respondent: <construct>_<k> items 1–5, heavy_user and agent_user "
-        "0/1, team, and optionally training, frequency, department and level.",
+        # Django's form templates print help_text as HTML: the column pattern is escaped.
+        help_text=format_html(
+            "One row per respondent: <code>{}</code> items 1–5, heavy_user and agent_user 0/1, "
+            "team, and optionally training, frequency, department and level.",
+            "<construct>_<k>",
+        ),
     )
     name = forms.CharField(label="Name of the wave", max_length=200, required=False)
 
