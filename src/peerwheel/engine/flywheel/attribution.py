@@ -210,19 +210,25 @@ def attribute(
     if n_targets == 0 or not data.adopted.any():
         return _empty(max_gap_weeks)
     n = data.n_people
-    per_source, background, alone_weeks, alone_adoptions = _exposure(data, max_gap_weeks)
-    exposure = per_source.sum(axis=0)
+    per_person, background, alone_weeks, alone_adoptions = _exposure(data, max_gap_weeks)
+    exposure = per_person.sum(axis=0)
+    # spreader factors are fitted over the adopters only (nobody else is a source)
+    adopters = np.flatnonzero(data.adopted)
+    per_source = per_person[adopters]
+    source_slot = np.full(n, -1, dtype=np.int64)
+    source_slot[adopters] = np.arange(adopters.shape[0])
     tau, b = _starting_point(pairs, n_targets, exposure, background, (alone_weeks, alone_adoptions))
     n_cat = _NONE + 1
     ratio = np.array([_START_RATIO.get(k, 2.0) for k in EVENT_KINDS] + [0.5])
-    rho: F64 = np.ones(n)
+    rho: F64 = np.ones(adopters.shape[0])
     slot, gap, cat, src = pairs.slot, pairs.gap, pairs.category, pairs.source
+    src_slot = source_slot[src]
     tie = pairs.is_tie
     credit: F64 = np.zeros(pairs.target.shape[0])
     alone_credit: F64 = np.ones(n_targets)
     iterations = 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
-        rate = tau[gap] * pairs.weight * rho[src]
+        rate = tau[gap] * pairs.weight * rho[src_slot]
         lam = rate * ratio[cat]
         total = b + np.bincount(slot, weights=lam, minlength=n_targets)
         credit = lam / total[slot]
@@ -236,7 +242,7 @@ def attribute(
         counts[0] = 0.0
         weighted = rho @ per_source
         new_tau = np.where(weighted > 0, counts / np.maximum(weighted, 1e-12), 0.0)
-        by_source = np.bincount(src[tie], weights=expected[tie], minlength=n)
+        by_source = np.bincount(src_slot[tie], weights=expected[tie], minlength=rho.shape[0])
         new_rho = (by_source + spreader_prior) / (per_source @ new_tau + spreader_prior)
         reach = per_source @ new_tau
         if reach.sum() > 0:  # keep the average adopter's factor at 1
@@ -258,6 +264,8 @@ def attribute(
             break
     realised = np.bincount(gap, weights=credit, minlength=max_gap_weeks + 1)
     realised[0] = 0.0
+    spreader = np.ones(n)
+    spreader[adopters] = rho
     total_tau = float(tau.sum())
     order = np.lexsort((-credit, slot))
     out_src = np.concatenate([src[order], np.full(n_targets, -1)])
@@ -274,7 +282,7 @@ def attribute(
         realised_pmf=realised / realised.sum() if realised.sum() > 0 else _uniform(max_gap_weeks),
         event_factor={k: float(ratio[i]) for i, k in enumerate(EVENT_KINDS)}
         | {"none": float(ratio[_NONE])},
-        spreader_factor=rho,
+        spreader_factor=spreader,
         iterations=iterations,
     )
 
