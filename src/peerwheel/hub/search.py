@@ -11,6 +11,7 @@ ranked (the count still says how many matched).
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.html import strip_tags
 
 from peerwheel.hub.models import Post
 
@@ -31,6 +33,23 @@ STOP_WORDS = frozenset(
     once here there when where why how all any both each few more most other some such no nor not
     only own same so than too very s t can will just don should now""".split()  # noqa: SIM905 - a word list reads best as text
 )
+EXCERPT_CHARS = 220
+_SPACES = re.compile(r"\s+")
+
+
+def excerpt(body_html: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a post as a reader sees it: the rendered (sanitised) body's text, without
+    Markdown's marks or tags, cut at a word within `limit` characters, with … when cut. Every
+    card (feed, library, questions, search results) shows this."""
+    text = _SPACES.sub(" ", html.unescape(strip_tags(body_html))).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-–") + "…"
+
+
 _TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Column weights: title, prompt text, body (bm25 on SQLite; D, C, B, A weights on PostgreSQL).

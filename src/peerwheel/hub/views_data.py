@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from peerwheel.hub.models import Answer, Post, PostKind, QuestionStage, Trial, TrialOutcome
+from peerwheel.hub.search import excerpt
 from peerwheel.org.models import Person, RoleFamily
 
 
@@ -115,6 +116,11 @@ class PostView:
     @property
     def kind_label(self) -> str:
         return str(PostKind(self.kind).label)
+
+    @property
+    def excerpt(self) -> str:
+        """The card's excerpt: from the rendered body, so no raw Markdown (`**`) shows."""
+        return excerpt(self.body_html)
 
     @property
     def stage_label(self) -> str:
