@@ -161,3 +161,16 @@ def test_without_peer_influence_r_is_no_more_than_the_shuffled_baseline(
         baseline = shuffled_baseline_r(data, runs=10, seed=seed)
         assert 0 < value < 0.5  # spurious: the true R is 0
         assert value == pytest.approx(baseline, rel=0.25)
+
+
+def test_nothing_to_estimate_gives_nan_not_an_error() -> None:
+    assert np.isnan(wallinga_teunis_r([], [0.0, 1.0]).value)
+    assert cori_rt([], [0.0, 1.0]).mean.size == 0
+    nobody = tiny([-1, -1, -1], as_of=30)
+    assert weekly_new_adopters(nobody).tolist() == [0, 0, 0, 0]
+    assert flywheel_r(nobody, attribute(nobody)).adopters == 0
+    assert np.isnan(shuffled_baseline_r(nobody, runs=2))
+    # adopters, but none whose window has closed
+    recent = tiny([0, 10, -1], as_of=30)
+    assert np.isnan(flywheel_r(recent, attribute(recent)).value)
+    assert np.isnan(shuffled_baseline_r(recent, runs=2))

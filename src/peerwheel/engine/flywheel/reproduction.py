@@ -151,6 +151,8 @@ def _pmf(generation_pmf: npt.ArrayLike, length: int) -> F64:
 
 def _infection_pressure(incidence: F64, w: F64) -> F64:
     """Lambda_t = sum_s w[s] * I[t - s]."""
+    if incidence.shape[0] == 0:
+        return np.zeros(0)
     return np.convolve(incidence, w)[: incidence.shape[0]]
 
 
@@ -297,4 +299,5 @@ def shuffled_baseline_r(
         brought = attribute(shuffled).brought_in(data.n_people)
         closed = _closed(shuffled, closed_after_days)
         values.append(float(brought[closed].mean()) if closed.any() else np.nan)
-    return float(np.nanmean(values))
+    finite = [v for v in values if not np.isnan(v)]
+    return float(np.mean(finite)) if finite else float("nan")
