@@ -74,6 +74,7 @@ PAGES: dict[str, Page] = {
     "hub:questions": Page(frozenset({"bob", "carol", "erin"})),  # who answers questions
     "hub:search": Page(HUB),
     "hub:mine": Page(HUB),
+    "insights:flywheel": Page(AGGREGATES),
     "simulate:home": Page(SIMULATIONS),
     "simulate:run": Page(SIMULATIONS),
     "simulate:run_progress": Page(SIMULATIONS),

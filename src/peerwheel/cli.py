@@ -17,9 +17,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("adduser", "Create a login with a role: member, champion, lead, analyst or admin"),
     ("token", "Print a new API token for a user (only its hash is stored)"),
     ("import", "Import a file: people, AI-usage exports, identity maps, Slack, survey responses"),
-    ("export", "Export data: people, posts, usage or usage segments (CSV, JSON or Parquet)"),
+    ("export", "Export data: people, posts, usage, segments, attribution (CSV, JSON, Parquet)"),
     ("study", "The peer-influence study: 'study analyze PATH' reports effects per SD"),
     ("simulate", "Simulate a rollout; 'simulate compare' sets strategies side by side"),
+    ("insights", "Insights: 'insights report' (R, champions, forecast), 'classify-questions'"),
     ("rebuild-counters", "Recompute the hub's post counters from their rows"),
     ("check", "Check the installation (add --deploy for production settings)"),
 )

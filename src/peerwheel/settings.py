@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "peerwheel.usage",
     "peerwheel.study",
     "peerwheel.simulate",
+    "peerwheel.insights",
 ]
 
 MIDDLEWARE = [

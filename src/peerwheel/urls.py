@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("hub/", include("peerwheel.hub.urls")),
+    path("insights/", include("peerwheel.insights.urls")),
     path("s/<slug:key>/", web_views.section_placeholder, name="section"),
     path("simulate/", include("peerwheel.simulate.urls")),
     path("study/", include("peerwheel.study.urls")),

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, TextIO
 
+from django.utils import timezone
+
+from peerwheel.core.export import write_rows
+from peerwheel.engine.flywheel.attribution import attribute
+from peerwheel.insights.selectors import flywheel_inputs
 
 
 def parse_as_of(text: str | None, *, today: date) -> date:
@@ -78,6 +84,40 @@ def report_text(report: dict[str, Any]) -> str:
     if report["champions"]:
         lines += ["", "Natural champions (evidence in counts):"]
         for rank, champion in enumerate(report["champions"], start=1):
-            lines.append(f"{rank:>3}. {champion['name']} ({champion['employee_id']}): "
-                         f"{champion['evidence']}")
+            lines.append(
+                f"{rank:>3}. {champion['name']} ({champion['employee_id']}): {champion['evidence']}"
+            )
     return "\n".join(lines)
+
+
+ATTRIBUTION_FIELDS = ("target_id", "adopted_week", "source_id", "credit")
+
+
+def attribution_rows(*, as_of: date) -> Iterator[dict[str, Any]]:
+    """Who brought whom: one row per (adopter brought in, possible source) with its share of
+    the adopter's one unit of credit; an empty source_id is the share of starting alone.
+    Personal data: `peerwheel export attribution` only (the command line is the admin's)."""
+    inputs = flywheel_inputs(as_of=as_of)
+    data = inputs.data
+    if inputs.adopters == 0 or not (inputs.ties or inputs.events):
+        return
+    result = attribute(data)
+    for target, source, credit in zip(
+        result.target.tolist(), result.source.tolist(), result.credit.tolist(), strict=True
+    ):
+        if credit <= 0:
+            continue
+        week = inputs.date_of(7 * (int(data.adoption_day[target]) // 7))
+        yield {
+            "target_id": inputs.employee_ids[target],
+            "adopted_week": week.isoformat(),
+            "source_id": inputs.employee_ids[source] if source >= 0 else "",
+            "credit": round(float(credit), 4),
+        }
+
+
+def export_attribution(target: TextIO, file_format: str, **_: Any) -> None:
+    """`peerwheel export attribution`: who brought whom, as of today."""
+    write_rows(
+        target, file_format, ATTRIBUTION_FIELDS, attribution_rows(as_of=timezone.localdate())
+    )

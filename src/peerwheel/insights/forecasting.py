@@ -12,11 +12,13 @@ from django.conf import settings
 from peerwheel.engine.flywheel.attribution import Attribution
 from peerwheel.engine.flywheel.bass_fit import bass_curve, bass_fit
 from peerwheel.engine.flywheel.critical_mass import critical_mass
-from peerwheel.engine.flywheel.forecast import forecast, what_if
+from peerwheel.engine.flywheel.forecast import Forecast, forecast, uncertainty
+from peerwheel.engine.flywheel.what_if import WhatIf, what_if
 from peerwheel.engine.privacy import suppressed_groups
 from peerwheel.insights.selectors import FlywheelInputs
 
 HORIZON_WEEKS = 12
+MILESTONES = (0.25, 0.5, 0.75)
 STRATEGIES = {
     "natural": "the natural champions",
     "degree": "the best-connected colleagues",
@@ -101,67 +103,80 @@ def forecast_block(
     if attribution is None or inputs.ties == 0:
         block["reason"] = "import the collaboration network (peerwheel import ties)"
         return block
-    params = {
+    transmission_cv, background_cv = uncertainty(attribution)
+    params: dict[str, Any] = {
         "transmission_per_tie": attribution.transmission_per_tie,
         "generation_pmf": attribution.generation_pmf,
         "background_rate": attribution.background_rate,
+        "source_factor": attribution.spreader_factor,
+        "transmission_cv": transmission_cv,
+        "background_cv": background_cv,
+        "weeks": HORIZON_WEEKS,
+        "runs": runs,
+        "seed": 0,
     }
-    result = forecast(inputs.data, weeks=HORIZON_WEEKS, runs=runs, seed=0, **params)
-    start = inputs.data.as_of_day // 7
+    result = forecast(inputs.data, **params)
     block["weeks"] = [
         {
-            "week": inputs.date_of(7 * (start + j)).isoformat(),
-            "adopters": int(round(float(result.median[j]))),
-            "low": int(round(float(result.low[j]))),
-            "high": int(round(float(result.high[j]))),
+            "week": inputs.date_of(7 * int(week)).isoformat(),
+            "adopters": round(float(result.median[j])),
+            "low": round(float(result.low[j])),
+            "high": round(float(result.high[j])),
         }
-        for j in range(HORIZON_WEEKS)
+        for j, week in enumerate(result.weeks)
     ]
+    if k < 1 or inputs.adopters == inputs.headcount:
+        return block
+    target = _milestone(inputs.adopters / inputs.headcount)
     for strategy, label in STRATEGIES.items():
-        if strategy == "natural" and champion_order is None:
+        if strategy == "natural" and (champion_order is None or champion_order.size == 0):
             continue
-        outcome = what_if(
-            inputs.data,
-            k=k,
-            strategy=strategy,
-            champion_order=champion_order,
-            weeks=HORIZON_WEEKS,
-            runs=runs,
-            seed=0,
-            **params,
-        )
-        block["what_if"].append(_what_if_row(inputs, outcome, strategy, label, k))
+        try:
+            outcome = what_if(
+                inputs.data,
+                k=k,
+                strategy=strategy,
+                champion_order=champion_order,
+                baseline=result,
+                target_share=target,
+                headcount=inputs.headcount,
+                **params,
+            )
+        except ValueError:
+            continue  # nobody left to choose by this strategy
+        block["what_if"].append(_what_if_row(inputs, outcome, result, label))
     return block
 
 
 def _what_if_row(
-    inputs: FlywheelInputs, outcome: Any, strategy: str, label: str, k: int
+    inputs: FlywheelInputs, outcome: WhatIf, baseline: Forecast, label: str
 ) -> dict[str, Any]:
-    chosen = np.asarray(outcome.chosen, dtype=np.int64)
-    counts = np.bincount(inputs.data.department[chosen], minlength=len(inputs.departments))
-    where = ", ".join(
-        inputs.departments[d] for d in np.argsort(-counts, kind="stable") if counts[d] > 0
+    """One strategy's line: where its champions are (departments, never names), the week the
+    goal share of the organisation has adopted, how much earlier than without them, and the
+    sentence."""
+    counts = np.bincount(
+        inputs.data.department[outcome.champions], minlength=len(inputs.departments)
     )
-    start = inputs.data.as_of_day // 7
-    half = outcome.half_week
-    half_text = None if half is None else inputs.date_of(7 * (start + half)).isoformat()
-    earlier = outcome.earlier_by_weeks
-    if earlier is None:
-        sentence = (
-            f"{k} more champions chosen by {label} ({where}): half the organisation is not "
-            f"reached within {HORIZON_WEEKS} weeks either way."
-        )
-    else:
-        sentence = (
-            f"{k} more champions chosen by {label} in {where} bring 50% adoption forward by "
-            f"{earlier} week{'s' if earlier != 1 else ''}."
-        )
+    named = [inputs.departments[d] for d in np.argsort(-counts, kind="stable") if counts[d] > 0]
+    where = _and(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
+    week = outcome.week
     return {
-        "strategy": strategy,
+        "strategy": outcome.strategy.value,
         "label": label.capitalize(),
-        "k": k,
+        "k": int(outcome.champions.size),
         "where": where,
-        "half_week": half_text,
-        "earlier_by_weeks": earlier,
-        "sentence": sentence,
+        "target_share": outcome.target_share,
+        "target_week": None if week is None else inputs.date_of(7 * week).isoformat(),
+        "earlier_by_weeks": outcome.weeks_earlier,
+        "added": round(outcome.added),
+        "sentence": f"{outcome.sentence(where)} (chosen by {label}).",
     }
+
+
+def _milestone(share: float) -> float:
+    """The what-if's goal: the next of 25%, 50% and 75% adopted that is still ahead."""
+    return next((goal for goal in MILESTONES if share < goal - 0.05), 1.0)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

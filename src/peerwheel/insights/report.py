@@ -8,8 +8,9 @@ saying why and what is still shown — never an exception.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -21,16 +22,21 @@ from peerwheel.engine.flywheel.reproduction import (
     REstimate,
     cori_rt,
     flywheel_r,
+    flywheel_r_by_group,
+    imported_adopters,
     shuffled_baseline_r,
     wallinga_teunis_r,
     weekly_new_adopters,
 )
 from peerwheel.engine.privacy import suppressed_groups
 from peerwheel.insights.forecasting import critical_mass_block, forecast_block
-from peerwheel.insights.selectors import EVIDENCE_WEEKS, FlywheelInputs, flywheel_inputs
+from peerwheel.insights.selectors import FlywheelInputs, flywheel_inputs
 
 CHAMPIONS_SHOWN = 15
 BAND = (0.10, 0.25)
+#: the generation interval assumed where none can be estimated (no ties and no events):
+#: a colleague is brought in 1 to 4 weeks after the adopter who brought them, mostly soon
+DEFAULT_GENERATION_PMF = np.array([0.0, 0.4, 0.3, 0.2, 0.1])
 
 
 @dataclass(frozen=True)
@@ -73,9 +79,25 @@ def _missing(inputs: FlywheelInputs) -> list[str]:
     return notes
 
 
-def flywheel_report(*, as_of: date, what_if_k: int = 5, runs: int = 1000) -> Report:
-    """The whole flywheel report on `as_of`, from data strictly before it."""
+STEPS = 5
+
+
+def flywheel_report(
+    *,
+    as_of: date,
+    what_if_k: int = 5,
+    runs: int = 1000,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """The whole flywheel report on `as_of`, from data strictly before it. `on_progress(done,
+    total)` hears of each of its STEPS (reading, attribution, R, champions, forecast)."""
+
+    def step(done: int) -> None:
+        if on_progress is not None:
+            on_progress(done, STEPS)
+
     inputs = flywheel_inputs(as_of=as_of)
+    step(1)
     data = inputs.data
     report: dict[str, Any] = {
         "as_of": as_of.isoformat(),
@@ -95,18 +117,22 @@ def flywheel_report(*, as_of: date, what_if_k: int = 5, runs: int = 1000) -> Rep
         for w, (n, c) in enumerate(zip(incidence, np.cumsum(incidence), strict=True))
     ]
     attribution = attribute(data) if inputs.adopters and (inputs.ties or inputs.events) else None
+    step(2)
     report["flywheel_r"] = _flywheel_r_block(inputs, attribution, incidence)
+    step(3)
     ranking = _ranking(inputs, attribution)
     report["champions"] = _champions(inputs, ranking)
+    step(4)
     report["critical_mass"] = critical_mass_block(inputs, incidence, band=BAND)
     report["forecast"] = forecast_block(
         inputs,
         attribution,
         incidence,
         k=what_if_k,
-        champion_order=None if ranking is None else ranking.order,
+        champion_order=_natural_order(inputs, ranking),
         runs=runs,
     )
+    step(5)
     return Report(data=report, inputs=inputs)
 
 
@@ -115,7 +141,6 @@ def _flywheel_r_block(
 ) -> dict[str, Any]:
     data = inputs.data
     block: dict[str, Any] = {"value": None, "low": None, "high": None, "adopters": 0}
-    pmf = attribution.generation_pmf if attribution is not None else None
     if attribution is not None:
         estimate = flywheel_r(data, attribution)
         block |= _r(estimate) | {"adopters": int(estimate.adopters)}
@@ -123,26 +148,31 @@ def _flywheel_r_block(
         block["events_only"] = {"value": _r(events_only)["value"]}
         block["baseline"] = {"value": _round(shuffled_baseline_r(data, seed=0))}
         block["by_department"] = _by_department(inputs, attribution)
+        serial = attribution.realised_pmf
     else:
         block["events_only"] = {"value": None}
         block["baseline"] = {"value": None}
         block["by_department"] = []
-    if incidence.sum() > 0:
-        block["curve_only"] = _r(wallinga_teunis_r(incidence, pmf))
-        series = cori_rt(incidence, pmf)
-        block["over_time"] = [
-            {
-                "week": inputs.date_of(7 * int(w)).isoformat(),
-                "value": _round(v),
-                "low": _round(lo),
-                "high": _round(hi),
-            }
-            for w, v, lo, hi in zip(series.week, series.mean, series.low, series.high, strict=True)
-            if np.isfinite(v)
-        ]
-    else:
-        block["curve_only"] = {"value": None, "low": None, "high": None}
-        block["over_time"] = []
+        serial = DEFAULT_GENERATION_PMF
+    block["curve_only"] = {"value": None, "low": None, "high": None}
+    block["over_time"] = []
+    if incidence.sum() == 0:
+        return block
+    imported = imported_adopters(data, attribution)
+    block["curve_only"] = _r(wallinga_teunis_r(incidence, serial, imported=imported))
+    series = cori_rt(incidence, serial, imported=imported)
+    block["over_time"] = [
+        {
+            "week": inputs.date_of(7 * int(week)).isoformat(),
+            "value": _round(mean),
+            "low": _round(low),
+            "high": _round(high),
+        }
+        for week, mean, low, high in zip(
+            series.t_end, series.mean, series.low, series.high, strict=True
+        )
+        if np.isfinite(mean)
+    ]
     return block
 
 
@@ -153,29 +183,27 @@ def _round(value: float | None, digits: int = 3) -> float | None:
 
 
 def _by_department(inputs: FlywheelInputs, attribution: Attribution) -> list[dict[str, Any]]:
-    """R per department over its adopters with a closed window; groups of fewer than the
-    minimum hidden, with complementary suppression."""
-    data = inputs.data
-    closed = data.adopted & (data.adoption_day <= data.as_of_day - 35)
-    sizes = np.bincount(data.department[closed], minlength=len(inputs.departments))
+    """R per department (of the adopters who brought others in) over adopters with a closed
+    window; groups of fewer than the minimum hidden, with complementary suppression."""
+    groups = flywheel_r_by_group(inputs.data, attribution, inputs.data.department, min_group=1)
+    sizes = np.array([g.adopters for g in groups], dtype=np.int64)
     hide = suppressed_groups(sizes, min_group=settings.PEERWHEEL_MIN_GROUP)
-    credit = attribution.brought_in(data.n_people)
-    rows = []
-    for code, name in enumerate(inputs.departments):
-        if sizes[code] == 0:
-            continue
-        if hide[code]:
+    rows: list[dict[str, Any]] = []
+    for group, hidden in zip(groups, hide.tolist(), strict=True):
+        name = inputs.departments[group.group]
+        if hidden:
             rows.append({"department": name, "adopters": None, "value": None, "suppressed": True})
-            continue
-        members = closed & (data.department == code)
-        rows.append(
-            {
-                "department": name,
-                "adopters": int(sizes[code]),
-                "value": round(float(credit[members].mean()), 3),
-                "suppressed": False,
-            }
-        )
+        else:
+            rows.append(
+                {
+                    "department": name,
+                    "adopters": group.adopters,
+                    "value": _round(group.value),
+                    "low": _round(group.low),
+                    "high": _round(group.high),
+                    "suppressed": False,
+                }
+            )
     return rows
 
 
@@ -195,6 +223,24 @@ def _ranking(inputs: FlywheelInputs, attribution: Attribution | None) -> Any:
     return champion_scores(brought_in, help_, reach, bridging, weeks)
 
 
+def _natural_order(inputs: FlywheelInputs, ranking: Any) -> np.ndarray | None:
+    """Who the natural strategy of the what-if would ask first: the people the evidence ranks
+    highest, then those who have not adopted yet ordered by their own hub activity (asking,
+    answering) and then by how connected they are inside their department."""
+    if ranking is None:
+        return None
+    data = inputs.data
+    n = data.n_people
+    ev = inputs.evidence
+    active = np.array([ev[i].active_weeks if i in ev else 0 for i in range(n)])
+    rows = np.repeat(np.arange(n), np.diff(data.indptr))
+    same = data.department[rows] == data.department[data.indices]
+    inside = np.bincount(rows[same], minlength=n)
+    rest = np.flatnonzero(~data.adopted)
+    rest = rest[np.lexsort((-inside[rest], -active[rest]))]
+    return np.concatenate([ranking.order, rest]).astype(np.int64)
+
+
 def _champions(inputs: FlywheelInputs, ranking: Any) -> list[dict[str, Any]]:
     """The natural champions, best first, with their evidence in words (counts only)."""
     if ranking is None:
@@ -202,19 +248,12 @@ def _champions(inputs: FlywheelInputs, ranking: Any) -> list[dict[str, Any]]:
     shown = []
     for index in ranking.order[:CHAMPIONS_SHOWN]:
         i = int(index)
-        if ranking.score[i] <= 0:
-            break
         shown.append(
             {
                 "employee_id": inputs.employee_ids[i],
                 "name": inputs.names[i],
                 "score": round(float(ranking.score[i]), 3),
-                "evidence": ranking.evidence[i],
+                "evidence": ranking.evidence(i),
             }
         )
     return shown
-
-
-def evidence_window(as_of: date) -> tuple[date, date]:
-    """The window the champions' hub evidence covers."""
-    return as_of - timedelta(weeks=EVIDENCE_WEEKS), as_of

@@ -2,8 +2,9 @@
 engine's `AdoptionData`, with who each index stands for.
 
 Adoption (docs/metrics.md): the week of a person's first AI action in any tool (usage
-imports), their first visible use on the hub (a post under their name that is not a question,
-an "I tried this") or a `tried` event imported from another tool, whichever is earliest. Only
+imports) or their first visible use on the hub (a post under their name that is not a question,
+an "I tried this"), whichever is earlier. An influence event is evidence of who brought whom,
+not of adoption: a hub trial writes both, on the same day. Only
 data strictly before the as-of date is read. Leavers are not in the organisation's network.
 """
 
@@ -126,10 +127,6 @@ def flywheel_inputs(*, as_of: date) -> FlywheelInputs:
         for s, t, kind, at in influence_event_rows(until=until)
         if s in index and t in index and kind in EVENT_KINDS
     ]
-    for _, target, kind, day in events:
-        person = int(person_ids[target])
-        if kind == "tried" and (person not in first or day < first[person]):
-            first[person] = day
 
     starts = [d for pk, d in first.items() if pk in index] + [e[3] for e in events]
     origin = _monday(min(starts)) if starts else _monday(as_of)

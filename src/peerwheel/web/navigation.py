@@ -34,7 +34,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "insights",
         "Insights",
-        "usage:overview",
+        "insights:flywheel",
         Capability.VIEW_AGGREGATES,
         "Momentum measured the way the flywheel works, with privacy built in.",
     ),

@@ -14,12 +14,14 @@ from django.core.management.base import CommandError, CommandParser
 from peerwheel.core.commands import PeerwheelCommand
 from peerwheel.core.export import EXPORT_FORMATS
 from peerwheel.hub.cli import export_posts
+from peerwheel.insights.cli import export_attribution
 from peerwheel.org.cli import export_people
 from peerwheel.usage.cli import export_segments, export_usage
 
 #: kind → the function that writes it to a text stream (`write(target, file_format)`).
 #: A new export kind is one more row here.
 EXPORT_KINDS: dict[str, Callable[..., None]] = {
+    "attribution": export_attribution,
     "people": export_people,
     "posts": export_posts,
     "segments": export_segments,

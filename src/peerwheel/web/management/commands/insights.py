@@ -1,5 +1,8 @@
 """`peerwheel insights ACTION`: the insights commands, one subcommand each.
 
+- `report [--as-of YYYY-MM-DD] [--json] [--what-if K]`: the flywheel report (Flywheel R, natural
+  champions, critical mass, the forecast and its what-if; docs/metrics.md), from data strictly
+  before the as-of date, in sentences and tables or as JSON.
 - `classify-questions PATH [--out PATH]`: a CSV with a `text` column comes back with every row
   and column kept, plus `stage` (1–4) and `confidence`, for analysts bringing questions from
   elsewhere (engine/question_stages; docs/metrics.md, "Question stages").
@@ -10,19 +13,24 @@ A new subcommand is one `add_parser` in `add_arguments` and one row of `handle`'
 from __future__ import annotations
 
 import io
+import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils import timezone
 
 from peerwheel.core.commands import PeerwheelCommand, progress_bar
 from peerwheel.core.export import write_csv_rows
 from peerwheel.engine.question_stages import Correction, StagePrediction, model_for
 from peerwheel.engine.tabular import TabularError, TabularRow, normalise_header, read_table
+from peerwheel.insights.cli import parse_as_of, report_text
+from peerwheel.insights.report import flywheel_report
 
 TEXT_COLUMN = "text"
+MAX_WHAT_IF = 200
 ADDED_COLUMNS = ("stage", "confidence")
 #: rows classified between two progress-bar updates
 CHUNK = 10_000
@@ -109,7 +117,8 @@ def classify_questions(
 
 class Command(PeerwheelCommand):
     help = (
-        "Insights. 'classify-questions PATH [--out PATH]': a question stage (1–4) and its "
+        "Insights. 'report [--as-of DATE] [--json]': the flywheel report. "
+        "'classify-questions PATH [--out PATH]': a question stage (1–4) and its "
         "confidence for every row of a CSV with a 'text' column."
     )
     public_name = "insights"
@@ -117,6 +126,25 @@ class Command(PeerwheelCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        report = actions.add_parser(
+            "report",
+            help="the flywheel report: R, natural champions, critical mass, the forecast",
+            description="The flywheel report from data strictly before the as-of date: "
+            "Flywheel R with its interval, the curve-only R and the chance level, R per "
+            "department, natural champions with their evidence, critical mass, the 12-week "
+            "forecast beside a Bass fit, and what extra champions would change.",
+        )
+        report.add_argument(
+            "--as-of", metavar="YYYY-MM-DD", help="use data before this date (default: today)"
+        )
+        report.add_argument("--json", action="store_true", help="print the report as JSON")
+        report.add_argument(
+            "--what-if",
+            type=int,
+            default=5,
+            metavar="K",
+            help="extra champions in the what-if (default 5; 0 for none)",
+        )
         classify = actions.add_parser(
             "classify-questions",
             help="add a question stage and its confidence to every row of a CSV",
@@ -134,8 +162,26 @@ class Command(PeerwheelCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actions: dict[str, Callable[[dict[str, Any]], None]] = {
             "classify-questions": self._classify_questions,
+            "report": self._report,
         }
         actions[options["action"]](options)
+
+    def _report(self, options: dict[str, Any]) -> None:
+        try:
+            as_of = parse_as_of(options["as_of"], today=timezone.localdate())
+        except ValueError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        if not 0 <= options["what_if"] <= MAX_WHAT_IF:
+            raise CommandError(
+                f"--what-if {options['what_if']}: between 0 and {MAX_WHAT_IF} champions",
+                returncode=2,
+            )
+        with progress_bar("computing the flywheel report", unit="step") as bar:
+            report = flywheel_report(as_of=as_of, what_if_k=options["what_if"], on_progress=bar)
+        if options["json"]:
+            self.stdout.write(json.dumps(report.data, indent=2))
+        else:
+            self.stdout.write(report_text(report.data))
 
     def _classify_questions(self, options: dict[str, Any]) -> None:
         path = Path(options["path"])
