@@ -15,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 from peerwheel.core.imports import IMPORT_KINDS, ProgressCallback
+from peerwheel.engine.tabular import TabularError
 from peerwheel.engine.usage_formats import (
     FRAME_COLUMNS,
     UsageFileError,
@@ -38,16 +39,21 @@ READERS: dict[str, ModuleType] = {
 }
 
 
-def kind_for(path: Path, kind: str) -> str:
-    """The kind to read the file as: the one asked for, or (for "auto") the one detected."""
+def kind_for(path: Path, kind: str, *, file_name: str | None = None) -> str:
+    """The kind to read the file as: the one asked for, or (for "auto") the one detected.
+    Errors name `file_name` (the uploaded file's own name), not the stored upload's path."""
+    name = file_name or path.name
     if kind != "auto":
         if kind not in READERS:
-            raise UsageFileError(str(path), None, None, f"unknown kind {kind!r}")
+            raise UsageFileError(name, None, None, f"unknown kind {kind!r}")
         return kind
-    detected = detect_format(path)
+    try:
+        detected = detect_format(path)
+    except TabularError as exc:  # the engine names the path it was given
+        raise UsageFileError(name, exc.line, exc.column, exc.message) from None
     if detected is None:
         raise UsageFileError(
-            path.name,
+            name,
             1,
             None,
             "cannot tell which export this is from its header; choose the kind explicitly ("

@@ -88,7 +88,7 @@ def usage_import(
     report = run.report
     with run.refusing():
         run.check_size(path.stat().st_size)
-        report.kind = readers.kind_for(path, kind)
+        report.kind = readers.kind_for(path, kind, file_name=name)
         if create_people and not IMPORT_KINDS[report.kind].create_people:
             report.warnings.append(
                 f"--create-people does not apply to {report.kind} (it names no one to "
