@@ -114,3 +114,10 @@ def test_without_ties_the_curve_only_r_is_still_estimated(loaded: LoadedCascade)
     assert report["forecast"]["weeks"] == []
     assert report["forecast"]["bass"]["weeks"]  # the Bass curve needs only the counts
     assert any("No ties" in note for note in report["missing"])
+
+
+def test_leavers_are_not_in_the_organisation(loaded: LoadedCascade) -> None:
+    before = flywheel_report(as_of=loaded.as_of, runs=10).data
+    Person.objects.filter(pk=loaded.people[0].pk).update(active=False)
+    after = flywheel_report(as_of=loaded.as_of, runs=10).data
+    assert after["people"] == before["people"] - 1

@@ -29,7 +29,8 @@ from peerwheel.hub.activity import (
     influence_event_rows,
     visible_first_use,
 )
-from peerwheel.org.models import Person, Tie
+from peerwheel.org.models import Tie
+from peerwheel.org.selectors import people_current
 from peerwheel.usage.selectors import usage_records
 
 #: the window of a champion's hub evidence (DESIGN.md: the last 12 weeks)
@@ -79,10 +80,7 @@ def _monday(day: date) -> date:
 
 def _current_people() -> list[tuple[int, str, str, str]]:
     """(id, employee id, display name, department name) of everyone in the organisation."""
-    people = Person.objects.all()
-    if any(f.name == "active" for f in Person._meta.get_fields()):  # leavers (issue 13)
-        people = people.filter(active=True)
-    rows = people.order_by("pk").values_list(
+    rows = people_current().order_by("pk").values_list(
         "pk", "employee_id", "name", "email", "department__name"
     )
     return [
