@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "peerwheel.study",
     "peerwheel.simulate",
     "peerwheel.insights",
+    "peerwheel.program",
 ]
 
 MIDDLEWARE = [
