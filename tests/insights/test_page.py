@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from peerwheel.org.models import Tie
 from tests.conftest import sign_in
 from tests.insights.conftest import LoadedCascade
 
@@ -69,3 +70,13 @@ def test_the_page_draws_its_charts_in_the_browser(
     page.select_option("#k", "10")
     page.click("#what-if button")
     page.wait_for_selector("text=10 more champions")
+
+
+def test_the_cached_report_is_renewed_when_the_data_changes(
+    loaded: LoadedCascade, client_for: Callable[[str], Client]
+) -> None:
+    client = client_for("dan")
+    query = {"as_of": loaded.as_of.isoformat()}
+    assert "No ties" not in client.get(URL, query).content.decode()
+    Tie.objects.all().delete()
+    assert "No ties" in client.get(URL, query).content.decode()

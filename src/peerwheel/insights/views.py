@@ -14,9 +14,9 @@ from django.utils import timezone
 from peerwheel.accounts.permissions import capability_required, has_capability
 from peerwheel.accounts.roles import Capability
 from peerwheel.core.charts import figure_html
+from peerwheel.insights.caching import flywheel_report_cached
 from peerwheel.insights.charts import adoption_chart, r_over_time_chart
 from peerwheel.insights.cli import parse_as_of
-from peerwheel.insights.report import flywheel_report
 
 WHAT_IF_CHOICES = (1, 3, 5, 10, 20)
 
@@ -40,7 +40,7 @@ def flywheel(request: HttpRequest) -> HttpResponse:
             request, "insights/flywheel.html", {"error": str(error), "today": today}, status=400
         )
     k = _what_if_k(request.GET.get("k"))
-    report = flywheel_report(as_of=as_of, what_if_k=k).data
+    report = flywheel_report_cached(as_of=as_of, what_if_k=k)
     context: dict[str, Any] = {
         "report": report,
         "r": report["flywheel_r"],
