@@ -15,6 +15,7 @@ from peerwheel.accounts.roles import Role
 from peerwheel.accounts.services import user_create
 from peerwheel.engine.demo_org import DemoOrgConfig, generate_demo_org
 from peerwheel.hub.demo import hub_demo
+from peerwheel.insights.demo import insights_demo
 from peerwheel.org.demo import DemoContext, DemoStep, demo_organisation_load
 from peerwheel.org.models import Person
 from peerwheel.simulate.demo import simulate_demo
@@ -63,7 +64,14 @@ def _demo_logins(context: DemoContext) -> None:
 
 
 #: Logins after usage, so the member can be someone with usage of their own to look at.
-DEMO_STEPS: list[DemoStep] = [hub_demo, usage_demo, _demo_logins, demo_survey_wave, simulate_demo]
+DEMO_STEPS: list[DemoStep] = [
+    hub_demo,
+    usage_demo,
+    _demo_logins,
+    demo_survey_wave,
+    simulate_demo,
+    insights_demo,
+]
 
 
 def demo_build(
