@@ -68,7 +68,7 @@ class ScenarioForm(forms.Form):
         min_value=1, max_value=104, required=False, help_text="a visible failure in week N"
     )
     runs = forms.IntegerField(min_value=5, max_value=500, initial=50)
-    weeks = forms.IntegerField(min_value=4, max_value=104, initial=26)
+    weeks = forms.IntegerField(min_value=4, max_value=104, initial=52)  # a year, as calibrated
     seed = forms.IntegerField(min_value=0, max_value=2**31 - 1, initial=42, label="Random seed")
 
     def clean(self) -> dict[str, Any]:

@@ -36,6 +36,14 @@ def weekly_usage_chart(weekly: pd.DataFrame) -> go.Figure:
     return figure
 
 
+def share_axis_range(figure: go.Figure) -> list[float]:
+    """From 0 to a little above the highest share drawn (5% at least, 100% at most), so a
+    rise from 2% to 25% fills the chart instead of its bottom quarter."""
+    shares = [float(v) for trace in figure.data for v in (trace.y if trace.y is not None else ())]
+    peak = max((v for v in shares if v == v), default=0.0)  # v == v: not NaN
+    return [0.0, min(1.0, max(0.05, 1.15 * peak))]
+
+
 def segment_share_chart(table: pd.DataFrame, *, title_group: str) -> go.Figure:
     """Share of each shown group that is Habitual or Power, week by week."""
     shown = table[~table["suppressed"]]
@@ -55,9 +63,20 @@ def segment_share_chart(table: pd.DataFrame, *, title_group: str) -> go.Figure:
         )
     figure.update_layout(
         height=360,
-        yaxis={"tickformat": ".0%", "range": [0, 1], "title": "habitual or power users"},
+        yaxis={
+            "tickformat": ".0%",
+            "range": share_axis_range(figure),
+            "title": "habitual or power users",
+        },
         xaxis={"type": "date"},
-        legend={"title": {"text": title_group}},
+        # above the plot, not beside it: on a phone a side legend leaves the lines no room
+        legend={
+            "title": {"text": title_group},
+            "orientation": "h",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "x": 0,
+        },
     )
     return figure
 

@@ -34,28 +34,45 @@ def forest_plot_data(report: StudyReport) -> list[dict[str, Any]]:
     return rows
 
 
+#: Each outcome's own row within a construct's band (so two series never share a line) and
+#: its colour; the benchmark diamonds sit on their outcome's row, in its colour.
+OUTCOME_OFFSET = 0.18
+OUTCOME_COLOURS = ("#2f6f62", "#c05a2b", "#4a6fa5", "#8a6100")
+
+
 def forest_plot_figure(report: StudyReport) -> go.Figure:
-    """Effects with their CIs, one colour per outcome, benchmarks as open diamonds."""
+    """Effects with their CIs, one row and colour per outcome within each construct's band,
+    benchmarks as open diamonds on their outcome's row."""
     rows = forest_plot_data(report)
+    constructs = list(dict.fromkeys(r["construct_label"] for r in rows))
+    position = {label: i for i, label in enumerate(constructs)}
+    n_outcomes = len(report.outcomes)
     fig = go.Figure()
-    for o in report.outcomes:
+    for k, o in enumerate(report.outcomes):
         mine = [r for r in rows if r["outcome"] == o.outcome]
+        shift = (k - (n_outcomes - 1) / 2) * 2 * OUTCOME_OFFSET
+        colour = OUTCOME_COLOURS[k % len(OUTCOME_COLOURS)]
         fig.add_trace(
             go.Scatter(
                 x=[r["ame_points"] for r in mine],
-                y=[r["construct_label"] for r in mine],
+                y=[position[r["construct_label"]] + shift for r in mine],
                 mode="markers",
                 name=o.label,
+                marker={"color": colour, "size": 8},
                 error_x={
                     "type": "data",
                     "symmetric": False,
                     "array": [r["ci_high_points"] - r["ame_points"] for r in mine],
                     "arrayminus": [r["ame_points"] - r["ci_low_points"] for r in mine],
+                    "color": colour,
                 },
-                customdata=[[r["ci_low_points"], r["ci_high_points"], r["p"]] for r in mine],
+                customdata=[
+                    [r["ci_low_points"], r["ci_high_points"], r["p"], r["construct_label"]]
+                    for r in mine
+                ],
                 hovertemplate=(
-                    "%{y}: %{x:+.1f} points (CI %{customdata[0]:.1f} to %{customdata[1]:.1f},"
-                    " p = %{customdata[2]:.3f})<extra>" + o.label + "</extra>"
+                    "%{customdata[3]}: %{x:+.1f} points (CI %{customdata[0]:.1f} to "
+                    "%{customdata[1]:.1f}, p = %{customdata[2]:.3f})<extra>" + o.label + "</extra>"
                 ),
             )
         )
@@ -64,16 +81,25 @@ def forest_plot_figure(report: StudyReport) -> go.Figure:
             fig.add_trace(
                 go.Scatter(
                     x=[r["benchmark_points"] for r in bench],
-                    y=[r["construct_label"] for r in bench],
+                    y=[position[r["construct_label"]] + shift for r in bench],
                     mode="markers",
-                    marker={"symbol": "diamond-open", "size": 11},
+                    marker={"symbol": "diamond-open", "size": 11, "color": colour},
                     name=f"published benchmark ({o.label})",
+                    customdata=[r["construct_label"] for r in bench],
+                    hovertemplate="%{customdata}: published %{x:+.1f} points<extra></extra>",
                 )
             )
     fig.add_vline(x=0, line_dash="dot")
     fig.update_layout(
         xaxis_title=f"Change in chance per +1 SD (points, {report.ci_level:.0%} CI)",
-        yaxis={"autorange": "reversed"},
+        yaxis={
+            "tickmode": "array",
+            "tickvals": list(range(len(constructs))),
+            "ticktext": constructs,
+            "range": [len(constructs) - 0.5, -0.5],  # the first construct on top
+            "zeroline": False,
+            "showgrid": False,
+        },
         legend={"orientation": "h"},
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
     )

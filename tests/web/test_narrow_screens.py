@@ -1,0 +1,59 @@
+"""At 400 px wide (a phone) no page scrolls sideways (issue 17): the browser measures the
+document's scrollWidth on the demo's pages, as each role sees them. Wide tables scroll inside
+themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from peerwheel.demo import DEMO_PASSWORD, demo_build
+from peerwheel.simulate.models import SimulationRun
+from peerwheel.study.models import SurveyWave
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+WIDTH = 400
+
+
+def sign_in_as(page: Any, url: str, username: str) -> None:
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/")
+
+
+def test_no_page_scrolls_sideways_at_400_px(live_server: Any, browser_page: Any) -> None:
+    demo_build(people=120, seed=42)
+    run = SimulationRun.objects.first()
+    wave = SurveyWave.objects.first()
+    assert run is not None and wave is not None
+    pages = {
+        "analyst": [
+            "/usage/overview/",  # Insights
+            "/usage/overview/?by=site",
+            "/simulate/",
+            f"/simulate/runs/{run.pk}/",
+            "/study/",
+            f"/study/waves/{wave.pk}/",
+            "/usage/imports/",
+        ],
+        "member": ["/", "/hub/", "/hub/library/", "/hub/questions/", "/study/survey/"],
+    }
+    page = browser_page
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    too_wide = {}
+    for user, urls in pages.items():
+        page.context.clear_cookies()
+        sign_in_as(page, live_server.url, user)
+        for url in urls:
+            page.goto(f"{live_server.url}{url}")
+            page.wait_for_load_state("networkidle")
+            if page.locator("[data-plotly-figure]").count():  # charts.js has drawn them
+                page.wait_for_selector(".js-plotly-plot .main-svg")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > WIDTH:
+                too_wide[url] = width
+    assert too_wide == {}
