@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "peerwheel.simulate",
     "peerwheel.insights",
     "peerwheel.program",
+    "peerwheel.digest",
 ]
 
 MIDDLEWARE = [
@@ -349,20 +350,40 @@ TASKS = {
 }
 # Simulations one login may have queued or running at once (simulate.services).
 PEERWHEEL_MAX_RUNNING_SIMULATIONS = envint("PEERWHEEL_MAX_RUNNING_SIMULATIONS", 2, minimum=1)
-# Email: the notice to a person whose login link changed (accounts.services.person_link_user).
-# Without EMAIL_HOST no mail is sent; the audit log still records every change.
+# Email: the notice to a person whose login link changed (accounts.services.person_link_user)
+# and the weekly digest (peerwheel.digest). SMTP from the environment. Without EMAIL_HOST no
+# mail is sent, unless PEERWHEEL_EMAIL_BACKEND names another of Django's backends: console
+# prints each message, file writes them under PEERWHEEL_HOME/mail, locmem keeps them in memory.
+# The audit log records every login-link change either way.
 EMAIL_HOST = envstr("EMAIL_HOST")
 EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", default=True)
-EMAIL_TIMEOUT = 10
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.dummy.EmailBackend"
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", default=False)  # implicit TLS, usually port 465
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)  # STARTTLS, port 587
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise SettingError("EMAIL_USE_SSL and EMAIL_USE_TLS are both true; choose one (SSL: port 465)")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10, minimum=1)
+EMAIL_FILE_PATH = str(PEERWHEEL_HOME / "mail")
+PEERWHEEL_EMAIL_BACKEND = envchoice(
+    "PEERWHEEL_EMAIL_BACKEND",
+    "smtp" if EMAIL_HOST else "dummy",
+    ("smtp", "console", "filebased", "locmem", "dummy"),
 )
+if PEERWHEEL_EMAIL_BACKEND == "smtp" and not EMAIL_HOST:
+    raise SettingError("PEERWHEEL_EMAIL_BACKEND=smtp needs EMAIL_HOST (the SMTP server's name)")
+EMAIL_BACKEND = f"django.core.mail.backends.{PEERWHEEL_EMAIL_BACKEND}.EmailBackend"
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "peerwheel@localhost")
 PEERWHEEL_GUARDRAILS_PERSONAL_DATA = envchoice(
     "PEERWHEEL_GUARDRAILS_PERSONAL_DATA", "warn", ("warn", "block", "off")
 )
+# The weekly digest (peerwheel.digest; docs/digest.md). Links in an email need the address
+# people open Peerwheel at. The Slack webhook URL is a secret: it is never logged.
+PEERWHEEL_BASE_URL = envstr("PEERWHEEL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not PEERWHEEL_BASE_URL.startswith(("http://", "https://")):
+    raise SettingError(
+        f"PEERWHEEL_BASE_URL={PEERWHEEL_BASE_URL!r} must start with https:// (or http://)"
+    )
+PEERWHEEL_DIGEST_SLACK_WEBHOOK_URL = envstr("PEERWHEEL_DIGEST_SLACK_WEBHOOK_URL")
+PEERWHEEL_DIGEST_SLACK_TIMEOUT = envint("PEERWHEEL_DIGEST_SLACK_TIMEOUT", 10, minimum=1)
+PEERWHEEL_DIGEST_BATCH_SIZE = envint("PEERWHEEL_DIGEST_BATCH_SIZE", 500, minimum=1)
