@@ -3,12 +3,14 @@ reproducible runs whatever the threads, and clear errors."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba
 import numpy as np
 import pytest
 
 from peerwheel.engine.flywheel.data import AdoptionData, csr_from_edges, no_events
-from peerwheel.engine.flywheel.forecast import forecast, forecast_numpy
+from peerwheel.engine.flywheel.forecast import forecast, forecast_numpy, forecast_variants
 
 PMF = np.array([0.0, 0.5, 0.3, 0.2])
 
@@ -113,10 +115,14 @@ def test_the_compiled_forecast_and_the_numpy_sweep_agree_in_distribution() -> No
         for v, d in zip(rng.choice(n, 40, replace=False), rng.integers(40, 74, 40), strict=True)
     }
     data = _data(n, list(zip(a.tolist(), b.tolist(), strict=True)), adopted, 74, weights)
-    model = {"transmission_per_tie": 0.15, "generation_pmf": PMF, "background_rate": 0.004}
+    model: dict[str, Any] = {
+        "transmission_per_tie": 0.15,
+        "generation_pmf": PMF,
+        "background_rate": 0.004,
+    }
     extra = np.flatnonzero(data.adoption_day < 0)[:3]
-    ours = forecast(data, **model, runs=4_000, seed=1, extra_adopters=extra)  # type: ignore[arg-type]
-    sweep = forecast_numpy(data, **model, runs=4_000, seed=2, extra_adopters=extra)  # type: ignore[arg-type]
+    ours = forecast(data, **model, runs=4_000, seed=1, extra_adopters=extra)
+    sweep = forecast_numpy(data, **model, runs=4_000, seed=2, extra_adopters=extra)
     se = np.sqrt(ours.cumulative.var(axis=0) / 4_000 + sweep.cumulative.var(axis=0) / 4_000)
     assert ours.mean[-1] > ours.start + 50  # the cascade did spread
     assert np.all(np.abs(ours.mean - sweep.mean) < 4 * se)
@@ -134,25 +140,29 @@ def _spread_data() -> AdoptionData:
     return _data(n, edges, adopted, 70)
 
 
-MODEL = {"transmission_per_tie": 0.2, "generation_pmf": PMF, "background_rate": 0.002}
+MODEL: dict[str, Any] = {
+    "transmission_per_tie": 0.2,
+    "generation_pmf": PMF,
+    "background_rate": 0.002,
+}
 
 
 def test_the_same_seed_gives_the_same_runs_on_any_number_of_threads() -> None:
     data = _spread_data()
-    first = forecast(data, **MODEL, runs=301, seed=5)  # type: ignore[arg-type]
+    first = forecast(data, **MODEL, runs=301, seed=5)
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
-        single = forecast(data, **MODEL, runs=301, seed=5)  # type: ignore[arg-type]
+        single = forecast(data, **MODEL, runs=301, seed=5)
     finally:
         numba.set_num_threads(threads)
     np.testing.assert_array_equal(first.cumulative, single.cumulative)
-    other = forecast(data, **MODEL, runs=301, seed=6)  # type: ignore[arg-type]
+    other = forecast(data, **MODEL, runs=301, seed=6)
     assert not np.array_equal(first.cumulative, other.cumulative)
 
 
 def test_curves_rise_and_the_band_holds_the_median() -> None:
-    fc = forecast(_spread_data(), **MODEL, runs=500)  # type: ignore[arg-type]
+    fc = forecast(_spread_data(), **MODEL, runs=500)
     assert np.all(np.diff(fc.cumulative, axis=1) >= 0)
     assert np.all(fc.low <= fc.median) and np.all(fc.median <= fc.high)
     assert np.all(fc.cumulative[:, 0] >= fc.start)
@@ -165,9 +175,9 @@ def test_curves_rise_and_the_band_holds_the_median() -> None:
 
 def test_extra_adopters_only_ever_add_adopters_run_by_run() -> None:
     data = _spread_data()
-    base = forecast(data, **MODEL, runs=400, seed=9)  # type: ignore[arg-type]
+    base = forecast(data, **MODEL, runs=400, seed=9)
     extra = np.flatnonzero(data.adoption_day < 0)[:10]
-    more = forecast(data, **MODEL, runs=400, seed=9, extra_adopters=extra)  # type: ignore[arg-type]
+    more = forecast(data, **MODEL, runs=400, seed=9, extra_adopters=extra)
     assert more.start == base.start + 10
     # the same coins: every run with them is the run without them plus what they set off
     assert np.all(more.cumulative >= base.cumulative)
@@ -175,10 +185,26 @@ def test_extra_adopters_only_ever_add_adopters_run_by_run() -> None:
     assert more.mean[-1] > base.mean[-1] + 10  # and they bring others in
 
 
+def test_variants_in_one_pass_equal_separate_forecasts_run_for_run() -> None:
+    data = _spread_data()
+    free = np.flatnonzero(data.adoption_day < 0)
+    sets = [free[:5], free[100:101], free[200:240]]
+    model = MODEL | {"transmission_cv": 0.2, "background_cv": 0.3}
+    baseline, *variants = forecast_variants(data, sets, **model, runs=300, seed=3)
+    np.testing.assert_array_equal(
+        baseline.cumulative,
+        forecast(data, **model, runs=300, seed=3).cumulative,
+    )
+    for extra, variant in zip(sets, variants, strict=True):
+        alone = forecast(data, **model, runs=300, seed=3, extra_adopters=extra)
+        assert variant.start == baseline.start + extra.size
+        np.testing.assert_array_equal(variant.cumulative, alone.cumulative)
+
+
 def test_estimate_uncertainty_widens_the_band_not_the_centre() -> None:
     data = _spread_data()
-    plain = forecast(data, **MODEL, runs=2_000)  # type: ignore[arg-type]
-    unsure = forecast(data, **MODEL, runs=2_000, transmission_cv=0.3, background_cv=0.3)  # type: ignore[arg-type]
+    plain = forecast(data, **MODEL, runs=2_000)
+    unsure = forecast(data, **MODEL, runs=2_000, transmission_cv=0.3, background_cv=0.3)
     assert unsure.high[-1] - unsure.low[-1] > 1.2 * (plain.high[-1] - plain.low[-1])
     assert unsure.median[-1] == pytest.approx(plain.median[-1], rel=0.1)
 
@@ -214,10 +240,10 @@ def test_source_factors_make_some_adopters_transmit_more() -> None:
     ],
 )
 def test_bad_arguments_say_what_is_wrong(kwargs: dict[str, object], message: str) -> None:
-    args: dict[str, object] = {
+    args: dict[str, Any] = {
         "transmission_per_tie": 0.1,
         "generation_pmf": PMF,
         "background_rate": 0.0,
     } | kwargs
     with pytest.raises(ValueError, match=message):
-        forecast(_pairs(10, 65, 70), **args)  # type: ignore[arg-type]
+        forecast(_pairs(10, 65, 70), **args)

@@ -16,7 +16,9 @@ the first k with transmission · w · G(k) ≥ E (G the cumulative pmf), or neve
 thus looked at once per run, when its source adopts, and only if its target has not adopted
 yet. Coins are counter-based hashes of (run key, tie) and (run key, person), as in the
 diffusion kernels, so runs are independent of the thread that drew them, and a what-if run
-shares every coin with its baseline run (common random numbers).
+shares every coin with its baseline run (common random numbers): forecast_variants computes
+what-ifs from their baseline runs, relaxing only the ties of people who move earlier
+(_forecast_kernels.py holds the compiled code).
 
 The as-of week is week 0 of the forecast: if the as-of day falls inside it, only the rest of
 the week is simulated (its hazard scaled by the share of the week left).
@@ -24,6 +26,7 @@ the week is simulated (its hazard scaled by the share of the week left).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numba
@@ -31,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from peerwheel.engine.diffusion._kernels import splitmix_compiled
+from peerwheel.engine.flywheel import _forecast_kernels
 from peerwheel.engine.flywheel.attribution import Attribution
 from peerwheel.engine.flywheel.data import AdoptionData
 
@@ -39,162 +42,9 @@ I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 
-_NEVER = np.int16(32767)  # not adopted (within any horizon we simulate)
+_NEVER = _forecast_kernels.NEVER  # not adopted (within any horizon we simulate)
 _OLDEST = -30000  # adoption weeks older than this (relative) are clipped: long past the window
-_EDGE = 0xD1B54A32D192ED03
-_PERSON = 0x8CB92BA72F3D8DD7
-_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 MAX_WEEKS = 520
-
-
-@numba.njit(cache=True, inline="always")
-def _uniform(key: np.uint64, salt: np.uint64, i: int) -> float:  # pragma: no cover - compiled
-    """A uniform on [0, 1) from (run key, what, which): splitmix64 of the mix."""
-    return float(splitmix_compiled(key ^ (np.uint64(i) * salt))) * _UNIT
-
-
-@numba.njit(cache=True, inline="always")
-def _push(v: int, s: int, head: I32, nxt: I32, node: I32, npush: int) -> int:  # pragma: no cover
-    node[npush] = v
-    nxt[npush] = head[s]
-    head[s] = npush
-    return npush + 1
-
-
-@numba.njit(cache=True, nogil=True)
-def _one_run(
-    indptr: I64,
-    indices: I32,
-    rate: F64,
-    window: F64,
-    pmf: F64,
-    cum: F64,
-    base: npt.NDArray[np.int16],
-    active: I32,
-    susceptible: I32,
-    frac: float,
-    background: float,
-    scale: float,
-    key: np.uint64,
-    t: npt.NDArray[np.int16],
-    head: I32,
-    nxt: I32,
-    node: I32,
-    out: I32,
-) -> None:  # pragma: no cover - compiled
-    """One run: new adopters per week into out (zeros on entry). t, head, nxt, node: buffers.
-
-    A tie j fires within the window with hazard h = window[j] · scale in all: since
-    1 − e^−h <= h, a uniform u >= h never fires, which settles most ties without a logarithm.
-    """
-    horizon = out.shape[0]
-    k_max = pmf.shape[0] - 1
-    t[:] = base
-    head[:] = -1
-    npush = 0
-    # starting alone: the first week the background fires (week 0 has frac of a week left)
-    if background > 0.0:
-        first = background * frac
-        within = -np.expm1(-(first + background * (horizon - 1)))
-        for i in range(susceptible.shape[0]):
-            v = susceptible[i]
-            u = _uniform(key, np.uint64(_PERSON), v)
-            if u < within:
-                e = -np.log1p(-u)
-                s = 0 if e < first else 1 + int((e - first) / background)
-                if s < horizon and s < t[v]:
-                    t[v] = s
-                    npush = _push(v, s, head, nxt, node, npush)
-    # today's adopters still inside their window: what is left of it, from week 0
-    for i in range(active.shape[0]):
-        a = active[i]
-        wa = int(t[a])
-        k0 = max(1, -wa)
-        for j in range(indptr[a], indptr[a + 1]):
-            v = indices[j]
-            if t[v] <= wa + k0:
-                continue
-            u = _uniform(key, np.uint64(_EDGE), j)
-            h = window[j] * scale
-            if u >= h:
-                continue
-            e = -np.log1p(-u)
-            if e >= h:
-                continue
-            need = e / (rate[j] * scale)
-            acc = 0.0
-            for k in range(k0, k_max + 1):
-                acc += pmf[k] * (frac if wa + k == 0 else 1.0)
-                if acc >= need:
-                    s = wa + k
-                    if s < horizon and s < t[v]:
-                        t[v] = s
-                        npush = _push(v, s, head, nxt, node, npush)
-                    break
-    # the weeks ahead: each new adopter's ties get their first firing week, once
-    for s in range(horizon):
-        i = head[s]
-        while i >= 0:
-            v = node[i]
-            i = nxt[i]
-            if t[v] != s:
-                continue  # moved earlier since it was queued here
-            out[s] += 1
-            for j in range(indptr[v], indptr[v + 1]):
-                x = indices[j]
-                if t[x] <= s + 1:
-                    continue
-                u = _uniform(key, np.uint64(_EDGE), j)
-                h = window[j] * scale
-                if u >= h:
-                    continue
-                e = -np.log1p(-u)
-                if e >= h:
-                    continue
-                need = e / (rate[j] * scale)
-                k = 1
-                while cum[k] < need:
-                    k += 1
-                s2 = s + k
-                if s2 < horizon and s2 < t[x]:
-                    t[x] = s2
-                    npush = _push(x, s2, head, nxt, node, npush)
-
-
-@numba.njit(parallel=True, cache=True)
-def _runs(
-    indptr: I64,
-    indices: I32,
-    rate: F64,
-    window: F64,
-    pmf: F64,
-    cum: F64,
-    base: npt.NDArray[np.int16],
-    active: I32,
-    susceptible: I32,
-    frac: float,
-    background: F64,
-    scale: F64,
-    keys: npt.NDArray[np.uint64],
-    horizon: int,
-    chunks: int,
-) -> I32:  # pragma: no cover - compiled
-    """New adopters per run and week: runs split into `chunks` blocks, one buffer set each."""
-    runs = keys.shape[0]
-    n = base.shape[0]
-    out = np.zeros((runs, horizon), dtype=np.int32)
-    room = indices.shape[0] + n + 1  # pushes: at most one per tie walked and per person
-    for c in numba.prange(chunks):
-        t = np.empty(n, dtype=np.int16)
-        head = np.empty(horizon, dtype=np.int32)
-        nxt = np.empty(room, dtype=np.int32)
-        node = np.empty(room, dtype=np.int32)
-        for r in range(c * runs // chunks, (c + 1) * runs // chunks):
-            _one_run(
-                indptr, indices, rate, window, pmf, cum, base, active, susceptible,
-                frac, background[r], scale[r], keys[r], t, head, nxt, node, out[r],
-            )  # fmt: skip
-    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -262,9 +112,10 @@ class _Setup:
     start: int
     w0: int
     frac: float  # share of the as-of week still ahead
-    rate: F64  # per CSR entry u -> v: transmission · w · source factor of u
+    source_rate: F64  # per person u: transmission · u's source factor (per unit of weight)
     scale: F64  # per run: the transmission's multiplier (1 without uncertainty)
     background: F64  # per run: the background rate
+    weeks: int
 
 
 def _multipliers(cv: float, runs: int, rng: np.random.Generator) -> F64:
@@ -274,6 +125,18 @@ def _multipliers(cv: float, runs: int, rng: np.random.Generator) -> F64:
     if cv == 0:
         return np.ones(runs)
     return rng.gamma(1.0 / cv**2, cv**2, size=runs)
+
+
+def _extra(data: AdoptionData, people: npt.ArrayLike) -> I64:
+    """Extra adopters: distinct people who have not adopted."""
+    n = data.n_people
+    extra = np.unique(np.asarray(people, dtype=np.int64))
+    if extra.size and (extra.min() < 0 or extra.max() >= n):
+        raise ValueError(f"extra_adopters: a person outside 0..{n - 1}")
+    adopted = data.adoption_day[extra] >= 0
+    if adopted.any():
+        raise ValueError(f"extra_adopters: person {int(extra[adopted][0])} has already adopted")
+    return extra
 
 
 def _setup(
@@ -300,30 +163,25 @@ def _setup(
     base = np.maximum(rel, _OLDEST).astype(np.int16)
     start = int(adopted.sum())
     if extra_adopters is not None:
-        extra = np.unique(np.asarray(extra_adopters, dtype=np.int64))
-        if extra.size and (extra.min() < 0 or extra.max() >= n):
-            raise ValueError(f"extra_adopters: a person outside 0..{n - 1}")
-        if adopted[extra].any():
-            raise ValueError(
-                f"extra_adopters: person {int(extra[adopted[extra]][0])} has already adopted"
-            )
+        extra = _extra(data, extra_adopters)
         base[extra] = 0
         start += int(extra.size)
-    rate = transmission_per_tie * data.tie_weights
+    source_rate = np.full(n, float(transmission_per_tie))
     if source_factor is not None:
         factor = np.asarray(source_factor, dtype=np.float64)
         if factor.shape != (n,) or not np.all(np.isfinite(factor)) or (factor < 0).any():
             raise ValueError(f"source_factor: one finite factor >= 0 per person ({n})")
-        rate = rate * np.repeat(factor, np.diff(data.indptr))
+        source_rate *= factor
     frac = (7 * (w0 + 1) - data.as_of_day) / 7.0
     rng = np.random.default_rng([seed, 1])  # apart from the run keys (SeedSequence entropy)
     scale = _multipliers(cvs[0], runs, rng)
     background = background_rate * _multipliers(cvs[1], runs, rng)
-    return _Setup(pmf, base, start, w0, frac, rate, scale, background)
+    return _Setup(pmf, base, start, w0, frac, source_rate, scale, background, weeks)
 
 
-def _summarise(new: I32, setup: _Setup, people: int, seed: int) -> Forecast:
-    cumulative = (setup.start + np.cumsum(new, axis=1)).astype(np.int32)
+def _summarise(new: I32, setup: _Setup, people: int, seed: int, extra: int = 0) -> Forecast:
+    start = setup.start + extra
+    cumulative = (start + np.cumsum(new, axis=1)).astype(np.int32)
     low, median, high = np.quantile(cumulative, [0.05, 0.5, 0.95], axis=0)
     weeks = new.shape[1]
     return Forecast(
@@ -332,7 +190,7 @@ def _summarise(new: I32, setup: _Setup, people: int, seed: int) -> Forecast:
         low=low,
         high=high,
         mean=cumulative.mean(axis=0),
-        start=setup.start,
+        start=start,
         people=people,
         cumulative=cumulative,
         seed=seed,
@@ -369,30 +227,62 @@ def forecast(
         data, transmission_per_tie, generation_pmf, background_rate, weeks, runs,
         extra_adopters, source_factor, seed, (transmission_cv, background_cv),
     )  # fmt: skip
-    pmf, base, rate = setup.pmf, setup.base, setup.rate
+    return _simulate(data, setup, seed, [])[0]
+
+
+def _simulate(data: AdoptionData, setup: _Setup, seed: int, variants: list[I64]) -> list[Forecast]:
+    """The baseline and each variant (extra people adopting in week 0), from the same coins."""
+    pmf, base = setup.pmf, setup.base
     k_max = pmf.size - 1
+    runs, weeks = setup.scale.size, setup.weeks
     active = np.flatnonzero((base <= 0) & (base >= -k_max)).astype(np.int32)
-    susceptible = np.flatnonzero(base == _NEVER).astype(np.int32)
-    cum = np.cumsum(pmf)
     keys = np.random.default_rng(seed).integers(0, 2**63 - 1, size=runs).astype(np.uint64)
-    new = _runs(
+    sizes = [v.size for v in variants]
+    new = _forecast_kernels.simulate(
         data.indptr.astype(np.int64),
         data.indices.astype(np.int32),
-        np.where(rate > 0, rate, 1.0),
-        rate * cum[-1],  # a tie's hazard over the whole window
+        np.zeros(0, np.float32) if data.weights is None else data.weights.astype(np.float32),
+        setup.source_rate,
         pmf,
-        np.append(cum, np.inf),  # a sentinel past week K: the search for k always stops
+        np.append(np.cumsum(pmf), np.inf),  # a sentinel past week K: the search always stops
         base,
         active,
-        susceptible,
         setup.frac,
         setup.background,
         setup.scale,
         keys,
         weeks,
+        np.r_[0, np.cumsum(sizes)].astype(np.int64),
+        np.concatenate([np.zeros(0, np.int64), *variants]).astype(np.int32),
         min(runs, numba.get_num_threads()),
     )
-    return _summarise(new, setup, data.n_people, seed)
+    return [
+        _summarise(new[i], setup, data.n_people, seed, extra) for i, extra in enumerate([0, *sizes])
+    ]
+
+
+def forecast_variants(
+    data: AdoptionData,
+    variants: Sequence[npt.ArrayLike],
+    *,
+    transmission_per_tie: float,
+    generation_pmf: npt.ArrayLike,
+    background_rate: float,
+    weeks: int = 12,
+    runs: int = 1000,
+    seed: int = 0,
+    source_factor: npt.ArrayLike | None = None,
+    transmission_cv: float = 0.0,
+    background_cv: float = 0.0,
+) -> list[Forecast]:
+    """The forecast and, in the same pass, the forecast with each set of extra adopters in
+    `variants` adopting now: [baseline, variant 1, ...]. Equal, run for run, to forecast()
+    with extra_adopters, but each variant costs only what its extra adopters change."""
+    setup = _setup(
+        data, transmission_per_tie, generation_pmf, background_rate, weeks, runs,
+        None, source_factor, seed, (transmission_cv, background_cv),
+    )  # fmt: skip
+    return _simulate(data, setup, seed, [_extra(data, v) for v in variants])
 
 
 def forecast_numpy(
@@ -420,7 +310,8 @@ def forecast_numpy(
     n = data.n_people
     k_max = setup.pmf.size - 1
     pmf_at = np.append(setup.pmf, 0.0)  # lag K + 1 and beyond: out of the window
-    into = sp.csr_array((setup.rate, data.indices, data.indptr), shape=(n, n)).T.tocsr()
+    rate = np.repeat(setup.source_rate, np.diff(data.indptr)) * data.tie_weights
+    into = sp.csr_array((rate, data.indices, data.indptr), shape=(n, n)).T.tocsr()
     rng = np.random.default_rng(seed)
     new = np.zeros((runs, weeks), dtype=np.int32)
     for first in range(0, runs, chunk):

@@ -7,12 +7,14 @@ machinery (reverse-reachable sets and the lazy greedy cover) with the calibrated
 probability: the chance a tie fires at all within the generation window. Each may be limited
 to a group (e.g. the people of Legal and Finance).
 
-The what-if shares its baseline's coins (the same seed), so every run with the champions has at
-least as many adopters each week as the same run without them.
+The what-if is computed in the same pass as its baseline, from the same coins
+(forecast_variants), so every run with the champions has at least as many adopters each week as
+the same run without them, and several strategies cost little more than one forecast.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -22,12 +24,21 @@ import scipy.sparse as sp
 
 from peerwheel.engine.diffusion import CascadeParams
 from peerwheel.engine.flywheel.data import AdoptionData
-from peerwheel.engine.flywheel.forecast import Forecast, forecast
-from peerwheel.engine.influence_max import RRSets, greedy_cover, in_graph, sample_rr_sets
+from peerwheel.engine.flywheel.forecast import Forecast, forecast_variants
+from peerwheel.engine.influence_max import (
+    RRSets,
+    extend,
+    greedy_cover,
+    in_graph,
+    sample_rr_sets,
+)
 from peerwheel.engine.networks import Network
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
+
+_PILOT = 1_000  # RR sets drawn first, to measure their size
+_MEMBERS = 4_000_000  # RR-set members at most (about 16 MB): the optimised choice's budget
 
 
 class Strategy(StrEnum):
@@ -128,7 +139,8 @@ def _optimised(
     data: AdoptionData, k: int, eligible: B, probability: float, seed: int, rr_sets: int
 ) -> I64:
     """Greedy cover of RR sets drawn on the network of today's non-adopters, counting only
-    eligible people; topped up by degree if the cover runs out of people who reach anyone."""
+    eligible people; topped up by degree if the cover runs out of people who reach anyone.
+    `rr_sets` sets at most, fewer when they are large (a budget of set members)."""
     n = data.n_people
     free = data.adoption_day < 0
     rows = np.repeat(np.arange(n), data.degree)
@@ -138,7 +150,13 @@ def _optimised(
         (np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, n), dtype=np.float64
     )
     network = Network(adjacency=adj, node_ids=np.arange(n).astype(str))
-    sets = sample_rr_sets(in_graph(network, CascadeParams(p=probability)), rr_sets, rng_seed=seed)
+    graph = in_graph(network, CascadeParams(p=probability))
+    # a pilot measures the sets' size: above the epidemic threshold each holds much of the
+    # network, and the budget of set members, not the count, bounds the time
+    sets = sample_rr_sets(graph, _PILOT, rng_seed=seed, phase=0)
+    count = min(rr_sets, max(_PILOT, int(_MEMBERS * _PILOT / max(sets.nodes.size, 1))))
+    if count > _PILOT:
+        sets = extend(sets, sample_rr_sets(graph, count - _PILOT, rng_seed=seed, phase=1))
     inside = eligible[sets.nodes]
     per_set = np.add.reduceat(inside.astype(np.int64), sets.ptr[:-1])
     kept = RRSets(np.r_[0, np.cumsum(per_set)].astype(np.int64), sets.nodes[inside])
@@ -205,57 +223,98 @@ def what_if(
     seed: int = 0,
     target_share: float = 0.5,
     headcount: int | None = None,
-    baseline: Forecast | None = None,
     source_factor: npt.ArrayLike | None = None,
     transmission_cv: float = 0.0,
     background_cv: float = 0.0,
 ) -> WhatIf:
-    """The forecast with k champions chosen by `strategy` adopting now, beside the baseline
-    (pass the forecast already made, with the same model, weeks, runs and seed, to reuse it).
-    The model's arguments are forecast()'s; the target is target_share of the headcount
-    (default: the people in the data)."""
-    if not 0.0 < target_share <= 1.0:
-        raise ValueError(f"target_share must be in (0, 1], got {target_share}")
-
-    def run(extra: I64 | None) -> Forecast:
-        return forecast(
-            data,
-            transmission_per_tie=transmission_per_tie,
-            generation_pmf=generation_pmf,
-            background_rate=background_rate,
-            weeks=weeks,
-            runs=runs,
-            seed=seed,
-            extra_adopters=extra,
-            source_factor=source_factor,
-            transmission_cv=transmission_cv,
-            background_cv=background_cv,
-        )
-
-    if baseline is None:
-        baseline = run(None)
-    elif (baseline.weeks.size, baseline.runs, baseline.seed) != (weeks, runs, seed):
-        raise ValueError("baseline: made with other weeks, runs or seed than this what-if")
-    champions = choose_champions(
+    """The forecast with k champions chosen by `strategy` adopting now, beside the forecast
+    without them (its .baseline: the forecast itself, made in the same pass). The model's
+    arguments are forecast()'s; the target is target_share of the headcount (default: the
+    people in the data)."""
+    return what_ifs(
         data,
-        k,
-        strategy,
+        transmission_per_tie=transmission_per_tie,
+        generation_pmf=generation_pmf,
+        background_rate=background_rate,
+        k=k,
+        strategies=(strategy,),
         champion_order=champion_order,
         group=group,
-        tie_probability=window_probability(transmission_per_tie, generation_pmf),
+        weeks=weeks,
+        runs=runs,
         seed=seed,
-    )
-    if champions.size == 0:
-        raise ValueError("no non-adopter to choose from (in the group, or in the order given)")
-    target = target_share * (data.n_people if headcount is None else headcount)
-    with_them = run(champions)
-    return WhatIf(
-        strategy=Strategy(strategy),
-        champions=champions,
-        baseline=baseline,
-        forecast=with_them,
         target_share=target_share,
-        target=target,
-        baseline_week=baseline.week_reaching(target),
-        week=with_them.week_reaching(target),
+        headcount=headcount,
+        source_factor=source_factor,
+        transmission_cv=transmission_cv,
+        background_cv=background_cv,
+    )[0]
+
+
+def what_ifs(
+    data: AdoptionData,
+    *,
+    transmission_per_tie: float,
+    generation_pmf: npt.ArrayLike,
+    background_rate: float,
+    k: int,
+    strategies: Sequence[Strategy | str] = tuple(Strategy),
+    champion_order: npt.ArrayLike | None = None,
+    group: npt.ArrayLike | None = None,
+    weeks: int = 12,
+    runs: int = 1000,
+    seed: int = 0,
+    target_share: float = 0.5,
+    headcount: int | None = None,
+    source_factor: npt.ArrayLike | None = None,
+    transmission_cv: float = 0.0,
+    background_cv: float = 0.0,
+) -> list[WhatIf]:
+    """what_if for several strategies, sharing one baseline: one forecast pass in all, each
+    strategy's champions costing only what they change (forecast_variants)."""
+    if not 0.0 < target_share <= 1.0:
+        raise ValueError(f"target_share must be in (0, 1], got {target_share}")
+    chosen = []
+    for strategy in strategies:
+        champions = choose_champions(
+            data,
+            k,
+            strategy,
+            champion_order=champion_order,
+            group=group,
+            tie_probability=window_probability(transmission_per_tie, generation_pmf),
+            seed=seed,
+        )
+        if champions.size == 0:
+            raise ValueError(
+                f"{Strategy(strategy).value}: no non-adopter to choose from (in the group, "
+                "or in the order given)"
+            )
+        chosen.append(champions)
+    baseline, *with_them = forecast_variants(
+        data,
+        list(chosen),
+        transmission_per_tie=transmission_per_tie,
+        generation_pmf=generation_pmf,
+        background_rate=background_rate,
+        weeks=weeks,
+        runs=runs,
+        seed=seed,
+        source_factor=source_factor,
+        transmission_cv=transmission_cv,
+        background_cv=background_cv,
     )
+    target = target_share * (data.n_people if headcount is None else headcount)
+    return [
+        WhatIf(
+            strategy=Strategy(strategy),
+            champions=champions,
+            baseline=baseline,
+            forecast=fc,
+            target_share=target_share,
+            target=target,
+            baseline_week=baseline.week_reaching(target),
+            week=fc.week_reaching(target),
+        )
+        for strategy, champions, fc in zip(strategies, chosen, with_them, strict=True)
+    ]
