@@ -130,12 +130,14 @@ def test_overview_page_needs_aggregates_and_never_shows_hidden_numbers(
     assert client_for("dan").get(reverse("usage:overview") + "?by=site").status_code == 200
 
 
-def test_insights_in_the_navigation_opens_the_overview(
+def test_insights_in_the_navigation_opens_the_flywheel_which_links_the_overview(
     client_for: Callable[[str], Client],
 ) -> None:
-    body = client_for("carol").get(reverse("home")).content.decode()
-    assert reverse("usage:overview") in body
+    client = client_for("carol")
+    body = client.get(reverse("home")).content.decode()
+    assert reverse("insights:flywheel") in body
     assert reverse("usage:me") in body
+    assert reverse("usage:overview") in client.get(reverse("insights:flywheel")).content.decode()
 
 
 def test_imports_page_needs_the_import_capability(client_for: Callable[[str], Client]) -> None:
