@@ -63,66 +63,143 @@ def strategy_arg(text: str) -> SeedStrategy | None:
         raise argparse.ArgumentTypeError(f"unknown strategy {text!r}; choose {known}") from None
 
 
+ACTIONS = ("run", "compare")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options, each with a short metavar and its default in its help."""
     positive = _int_at_least(1)
     parser.add_argument(
         "action",
         nargs="?",
         default="run",
-        choices=("run", "compare"),
+        metavar="{run,compare}",  # checked after parsing: a misspelt option is named first
         help="run (default): one model run; compare: strategies side by side (a sweep)",
     )
     model = parser.add_argument_group("model and network")
-    model.add_argument("--model", choices=[m.value for m in ModelKind], default="peer")
     model.add_argument(
-        "--graph", default="org", help="org (the organisation in the database) or PATH.csv"
+        "--model",
+        choices=[m.value for m in ModelKind],
+        default="peer",
+        metavar="MODEL",
+        help="peer (default), threshold, complex, cascade or bass",
+    )
+    model.add_argument(
+        "--graph",
+        default="org",
+        metavar="org|PATH",
+        help="the organisation's network in the database (default) or an edge list PATH.csv",
     )
     model.add_argument("--directed", action="store_true", help="read the edge list as directed")
     model.add_argument(
-        "--groups", type=Path, help="node,GROUP CSV with a header, e.g. node,department"
+        "--groups", type=Path, metavar="PATH", help="labels: node,GROUP CSV, e.g. node,department"
     )
     model.add_argument(
-        "--thresholds", default="uniform:0:1", help="uniform:A:B, normal:MEAN:SD or PATH.csv"
+        "--thresholds",
+        default="uniform:0:1",
+        metavar="SPEC",
+        help="threshold model: uniform:A:B (default uniform:0:1), normal:MEAN:SD or PATH.csv",
     )
-    model.add_argument("--complex-k", type=positive, default=2, help="exposures needed")
-    model.add_argument("--edge-p", default="0.1", help="cascade tie probability P or 'weighted'")
-    model.add_argument("--p", type=_unit, default=0.03, help="Bass innovation coefficient")
-    model.add_argument("--q", type=_unit, default=0.38, help="Bass imitation coefficient")
-    model.add_argument("--people", type=positive, default=10_000, help="Bass population")
-    model.add_argument("--substeps", type=positive, default=1, help="Bass substeps per step")
-    peer = parser.add_argument_group("peer-model scenario")
-    peer.add_argument("--preset", choices=[s.key for s in PRESETS], help="start from a preset")
-    peer.add_argument("--friction", type=_unit)
-    peer.add_argument("--safety", type=_unit)
-    peer.add_argument("--mandate-week", type=positive)
-    peer.add_argument("--show-and-tell", choices=[c.value for c in Cadence])
-    peer.add_argument("--failure-week", type=positive, help="a visible failure in week N")
+    model.add_argument(
+        "--complex-k",
+        type=positive,
+        default=2,
+        metavar="K",
+        help="complex contagion: adopting neighbours needed (default 2)",
+    )
+    model.add_argument(
+        "--edge-p",
+        default="0.1",
+        metavar="P|weighted",
+        help="cascade: the probability on every tie (default 0.1), or weight / in-weight",
+    )
+    model.add_argument(
+        "--p", type=_unit, default=0.03, metavar="P", help="Bass innovation (default 0.03)"
+    )
+    model.add_argument(
+        "--q", type=_unit, default=0.38, metavar="Q", help="Bass imitation (default 0.38)"
+    )
+    model.add_argument(
+        "--people", type=positive, default=10_000, metavar="N", help="Bass population (10000)"
+    )
+    model.add_argument(
+        "--substeps", type=positive, default=1, metavar="N", help="Bass substeps a step (1)"
+    )
+    peer = parser.add_argument_group("peer-model scenario (levers on top of the preset)")
+    peer.add_argument(
+        "--preset",
+        choices=[s.key for s in PRESETS],
+        metavar="KEY",
+        help="start from a preset: " + ", ".join(s.key for s in PRESETS),
+    )
+    peer.add_argument("--friction", type=_unit, metavar="0-1", help="friction (preset's: 0.5)")
+    peer.add_argument(
+        "--safety", type=_unit, metavar="0-1", help="psychological safety (preset's: 0.5)"
+    )
+    peer.add_argument(
+        "--mandate-week", type=positive, metavar="N", help="a mandate (and training) from week N"
+    )
+    peer.add_argument(
+        "--show-and-tell",
+        choices=[c.value for c in Cadence],
+        metavar="CADENCE",
+        help="none, weekly or monthly",
+    )
+    peer.add_argument(
+        "--failure-week", type=positive, metavar="N", help="a visible failure in week N"
+    )
     seeds = parser.add_argument_group("champions (seeds)")
-    seeds.add_argument("--seeds", type=Path, help="a file of node ids, one a line")
+    seeds.add_argument("--seeds", type=Path, metavar="PATH", help="node ids, one a line")
     seeds.add_argument(
         "--seed-strategy",
         type=strategy_arg,
         default=UNSET,
-        help="none|natural|appointed|degree|pagerank|optimised",
-    )
-    seeds.add_argument("--k", type=positive, help=f"how many champions (default {DEFAULT_K})")
-    seeds.add_argument(
-        "--natural-list", type=Path, help="natural champions, best first, one id a line"
+        metavar="STRATEGY",
+        help="none, natural, appointed, degree, pagerank or optimised (default: the preset's)",
     )
     seeds.add_argument(
-        "--appointed-from", help="GROUP=V1,V2: appoint at random from these (default: anyone)"
+        "--k", type=positive, metavar="K", help=f"how many champions (default {DEFAULT_K})"
+    )
+    seeds.add_argument(
+        "--natural-list", type=Path, metavar="PATH", help="natural champions, best first"
+    )
+    seeds.add_argument(
+        "--appointed-from",
+        metavar="GROUP=V1,V2",
+        help="appoint at random from these groups (default: from everyone)",
     )
     runs = parser.add_argument_group("runs")
-    runs.add_argument("--runs", type=positive, default=100, help="Monte Carlo runs")
-    runs.add_argument("--steps", type=_int_at_least(0), help="steps (default 52 weeks; 50)")
-    runs.add_argument("--rng-seed", type=_int_at_least(0), default=42)
+    runs.add_argument(
+        "--runs", type=positive, default=100, metavar="R", help="Monte Carlo runs (default 100)"
+    )
+    runs.add_argument(
+        "--steps",
+        type=_int_at_least(0),
+        metavar="T",
+        help="steps to run (default: 52 weeks for the peer model, 50 steps for the others)",
+    )
+    runs.add_argument(
+        "--rng-seed",
+        type=_int_at_least(0),
+        default=42,
+        metavar="S",
+        help="the seed that reproduces the result (default 42)",
+    )
     runs.add_argument("--json", action="store_true", help="print the result as JSON")
     sweep = parser.add_argument_group("compare (a sweep)")
-    sweep.add_argument("--strategies", help=f"comma-separated (default {DEFAULT_STRATEGIES})")
-    sweep.add_argument("--presets", help="comma-separated scenario presets (peer model)")
-    sweep.add_argument("--rng-seeds", help="comma-separated rng seeds; runs are pooled")
-    sweep.add_argument("--out", type=Path, help="write the chart: PATH.html or PATH.png")
-    sweep.add_argument("--workers", type=positive, help="local processes (default: CPUs)")
+    sweep.add_argument(
+        "--strategies", metavar="S1,S2", help=f"strategies (default {DEFAULT_STRATEGIES})"
+    )
+    sweep.add_argument("--presets", metavar="KEY1,KEY2", help="peer-model presets to compare")
+    sweep.add_argument(
+        "--rng-seeds", metavar="S1,S2", help="rng seeds; the runs of each are pooled"
+    )
+    sweep.add_argument(
+        "--out", type=Path, metavar="PATH", help="write the chart: PATH.html or PATH.png"
+    )
+    sweep.add_argument(
+        "--workers", type=positive, metavar="N", help="local processes (default: the CPUs)"
+    )
 
 
 @dataclass(frozen=True)

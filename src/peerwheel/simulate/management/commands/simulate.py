@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from typing import Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from peerwheel.core.commands import PeerwheelCommand, ProgressBar
 from peerwheel.simulate import cli, cli_output
-from peerwheel.simulate.options import SimulateOptions, add_arguments
+from peerwheel.simulate.options import ACTIONS, SimulateOptions, add_arguments
+
+#: Django's own options, still accepted but left out of `--help` (they are not about simulating).
+DJANGO_OPTIONS = {
+    "--version",
+    "--verbosity",
+    "--settings",
+    "--pythonpath",
+    "--traceback",
+    "--no-color",
+    "--force-color",
+}
 
 
 class Command(PeerwheelCommand):
@@ -18,11 +31,28 @@ class Command(PeerwheelCommand):
     )
     public_name = "simulate"
     requires_system_checks: list[str] = []  # a file graph must work without any database
+    suppressed_base_arguments = DJANGO_OPTIONS
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        error = parser.error
+
+        def error_naming_the_option(message: str) -> None:  # argparse's error never returns
+            error(_with_suggestions(message, parser))
+
+        parser.error = error_naming_the_option  # type: ignore[method-assign]
+        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_arguments(parser)
 
     def handle(self, *args: Any, **parsed: Any) -> None:
+        if parsed.get("action") not in ACTIONS:  # after parsing, so a misspelt option is named
+            raise CommandError(
+                f"unknown action {parsed.get('action')!r}: choose run or compare "
+                "(or is it the value of a misspelt option?)",
+                returncode=2,
+            )
         options = SimulateOptions.from_parsed(parsed)
         for warning in _warnings_first(options):
             self.stderr.write(warning)
@@ -64,3 +94,17 @@ def _warnings_first(options: SimulateOptions) -> list[str]:
     if model != "peer" and options.preset:
         out.append(f"warning: presets are peer-model scenarios; ignored for --model {model}")
     return out
+
+
+def _with_suggestions(message: str, parser: CommandParser) -> str:
+    """argparse's "unrecognized arguments: --modle peer" with "did you mean --model?" added for
+    each unknown option that is close to a real one."""
+    if not message.startswith("unrecognized arguments:"):
+        return message
+    known = [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
+    hints = []
+    for word in re.findall(r"--[\w-]+", message):
+        close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+        if close:
+            hints.append(f"{word}: did you mean {close[0]}?")
+    return message + ("" if not hints else " (" + "; ".join(hints) + ")")
