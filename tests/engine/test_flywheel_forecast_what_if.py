@@ -187,3 +187,12 @@ def test_bad_arguments_say_what_is_wrong(kwargs: dict[str, object], message: str
     args: dict[str, Any] = MODEL | {"k": 1, "runs": 10} | kwargs
     with pytest.raises(ValueError, match=message):
         what_if(_hub_among_adopters(), **args)
+
+
+def test_a_baseline_already_made_is_reused_and_one_made_otherwise_refused() -> None:
+    data = _hub_among_adopters()
+    base = forecast(data, **MODEL, runs=50, seed=1)
+    reused = what_if(data, **MODEL, k=1, strategy="degree", runs=50, seed=1, baseline=base)
+    assert reused.baseline is base
+    with pytest.raises(ValueError, match="baseline: made with other"):
+        what_if(data, **MODEL, k=1, strategy="degree", runs=50, seed=2, baseline=base)

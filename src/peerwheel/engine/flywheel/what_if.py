@@ -15,7 +15,7 @@ the same run without them, and several strategies cost little more than one fore
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
@@ -226,12 +226,21 @@ def what_if(
     source_factor: npt.ArrayLike | None = None,
     transmission_cv: float = 0.0,
     background_cv: float = 0.0,
+    baseline: Forecast | None = None,
 ) -> WhatIf:
     """The forecast with k champions chosen by `strategy` adopting now, beside the forecast
     without them (its .baseline: the forecast itself, made in the same pass). The model's
     arguments are forecast()'s; the target is target_share of the headcount (default: the
-    people in the data)."""
-    return what_ifs(
+    people in the data). A `baseline` already made with the same model, weeks, runs and seed
+    is returned as .baseline (it equals the one made here run for run); for several
+    strategies, what_ifs shares one pass."""
+    if baseline is not None and (baseline.weeks.size, baseline.runs, baseline.seed) != (
+        weeks,
+        runs,
+        seed,
+    ):
+        raise ValueError("baseline: made with other weeks, runs or seed than this what-if")
+    result = what_ifs(
         data,
         transmission_per_tie=transmission_per_tie,
         generation_pmf=generation_pmf,
@@ -249,6 +258,9 @@ def what_if(
         transmission_cv=transmission_cv,
         background_cv=background_cv,
     )[0]
+    if baseline is None:
+        return result
+    return replace(result, baseline=baseline, baseline_week=baseline.week_reaching(result.target))
 
 
 def what_ifs(
