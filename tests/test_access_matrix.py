@@ -26,7 +26,7 @@ from peerwheel.core.models import Import
 from peerwheel.hub.services import answer_post, post_publish
 from peerwheel.org.models import Person
 from peerwheel.simulate.models import SimulationRun
-from peerwheel.study.services import wave_create
+from peerwheel.study.services import wave_close, wave_create, wave_open
 
 ROLES = ("anonymous", "charlie", "alice", "bob", "carol", "dan", "erin")
 HUB = frozenset({"alice", "bob", "carol", "dan", "erin"})  # everyone with a role uses the hub
@@ -34,6 +34,7 @@ SIGNED_IN = frozenset({"charlie", *HUB})
 AGGREGATES = frozenset({"carol", "dan", "erin"})
 SIMULATIONS = frozenset({"carol", "dan", "erin"})
 STUDY = frozenset({"dan", "erin"})
+STUDY_READERS = frozenset({"carol", "dan", "erin"})  # leads read closed waves' reports
 IMPORTS = frozenset({"erin"})
 MODERATORS = frozenset({"erin"})
 NOBODY: frozenset[str] = frozenset()
@@ -69,6 +70,7 @@ PAGES: dict[str, Page] = {
     "hub:answer": Post(HUB),
     "hub:react": Post(HUB),
     "hub:reveal": Post(MODERATORS),
+    "hub:stage": Post(frozenset({"alice", "bob", "carol", "erin"})),  # asker, champions, leads
     "hub:accept": Post(frozenset({"alice"})),  # the asker only
     "hub:library": Page(HUB),
     "hub:questions": Page(frozenset({"bob", "carol", "erin"})),  # who answers questions
@@ -78,10 +80,10 @@ PAGES: dict[str, Page] = {
     "simulate:home": Page(SIMULATIONS),
     "simulate:run": Page(SIMULATIONS),
     "simulate:run_progress": Page(SIMULATIONS),
-    "study:home": Page(STUDY),
+    "study:home": Page(STUDY_READERS),
     "study:survey": Page(HUB),
     "study:wave_create": Post(STUDY),
-    "study:report": Page(STUDY),
+    "study:report": Page(STUDY),  # a draft wave: a lead reads closed ones only (below)
     "study:wave_action": Post(STUDY),
     "study:upload": Page(STUDY),
     "study:instrument": Page(STUDY),
@@ -146,6 +148,7 @@ def _url(name: str, objects: dict[str, Any]) -> str:
         "hub:answer": {"post_id": objects["post_id"]},
         "hub:react": {"post_id": objects["post_id"]},
         "hub:reveal": {"post_id": objects["anonymous_id"]},
+        "hub:stage": {"post_id": objects["post_id"]},
         "hub:accept": {"answer_id": objects["answer_id"]},
         "simulate:run": {"pk": objects["pk"]},
         "simulate:run_progress": {"pk": objects["pk"]},
@@ -210,6 +213,34 @@ def test_each_role_opens_exactly_the_pages_it_may(
     assert wrong == []
 
 
+def test_a_waves_report_opens_to_leads_once_the_wave_has_closed(
+    cast: dict[str, User], objects: dict[str, Any]
+) -> None:
+    """Leads read a closed wave's report; a draft's or an open wave's stays with the study
+    team, and leads never act on a wave."""
+    wave_id = objects["wave_id"]
+    url = reverse("study:report", kwargs={"wave_id": wave_id})
+    wave = wave_create(name="Autumn", actor=cast["dan"])  # a second wave, to be opened
+
+    def statuses(path: str) -> dict[str, int]:
+        return {role: _client(role, cast).get(path).status_code for role in ROLES[1:]}
+
+    readers_only = {"charlie": 403, "alice": 403, "bob": 403, "carol": 403, "dan": 200, "erin": 200}
+    assert statuses(url) == readers_only  # a draft
+    from peerwheel.study.models import SurveyWave
+
+    draft = SurveyWave.objects.get(pk=wave_id)
+    wave_open(wave=draft, actor=cast["dan"])
+    assert statuses(url) == readers_only  # open: only its count, for the study team
+    wave_close(wave=draft, actor=cast["dan"])
+    assert statuses(url) == {**readers_only, "carol": 200}  # closed: leads read it too
+    close = reverse("study:wave_action", kwargs={"wave_id": wave.pk, "action": "open"})
+    assert _client("carol", cast).post(close).status_code == 403  # reading, not running
+    home = _client("carol", cast).get(reverse("study:home")).content.decode()
+    assert "Spring" in home and "Autumn" not in home  # closed waves only
+    assert "Create the wave" not in home and "Import and analyse" not in home
+
+
 def test_placeholder_sections_check_their_own_capability(
     cast: dict[str, User], objects: dict[str, Any]
 ) -> None:
@@ -247,6 +278,7 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/posts/{post_id}/trials"): {"outcome": "worked", "minutes_saved": 5},
     ("POST", "/api/posts/{post_id}/answers"): {"body": "Try the summary prompt."},
     ("POST", "/api/posts/{post_id}/reactions"): {"emoji": "👍"},
+    ("POST", "/api/posts/{post_id}/stage"): {"stage": 3},
     ("POST", "/api/answers/{answer_id}/accept"): {},
     ("POST", "/api/guardrails/check"): {"title": "Draft", "body": "Nothing secret here."},
     ("DELETE", "/api/posts/{post_id}"): {},
@@ -299,6 +331,7 @@ def _object_rule(method: str, path: str, role: str) -> bool:
         ("PATCH", "/api/posts/{post_id}"): {"alice"},
         ("DELETE", "/api/posts/{post_id}"): {"alice", "erin"},
         ("POST", "/api/answers/{answer_id}/accept"): {"alice"},
+        ("POST", "/api/posts/{post_id}/stage"): {"alice", "bob", "carol", "erin"},
     }
     owners = owner_only.get((method, path))
     return owners is not None and role not in owners

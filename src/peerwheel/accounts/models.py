@@ -20,6 +20,7 @@ class Capability(models.Model):
             ("view_aggregates", "View aggregates"),
             ("manage_program", "Manage program"),
             ("run_study", "Run study"),
+            ("read_study_reports", "Read study reports"),
             ("run_simulations", "Run simulations"),
             ("import_data", "Import data"),
             ("manage_people", "Manage people"),

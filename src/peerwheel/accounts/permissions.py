@@ -46,6 +46,14 @@ def capabilities_of(user: User | AnonymousUser) -> frozenset[Capability]:
     return frozenset(c for c in Capability if user.has_perm(f"accounts.{c.value}"))
 
 
+def may_read_study_report(user: User | AnonymousUser, *, wave_closed: bool) -> bool:
+    """Whoever runs the study reads every wave's report (an open one shows only its count);
+    leads read a wave's report once it has closed, and never run the study."""
+    if has_capability(user, Capability.RUN_STUDY):
+        return True
+    return wave_closed and has_capability(user, Capability.READ_STUDY_REPORTS)
+
+
 def require_capability(user: User | AnonymousUser, capability: Capability) -> None:
     """Raise PermissionDenied (HTTP 403) unless the user has the capability."""
     if not has_capability(user, capability):

@@ -30,6 +30,7 @@ class Capability(StrEnum):
     VIEW_AGGREGATES = "view_aggregates"
     MANAGE_PROGRAM = "manage_program"
     RUN_STUDY = "run_study"
+    READ_STUDY_REPORTS = "read_study_reports"  # a closed wave's report, read only
     RUN_SIMULATIONS = "run_simulations"
     IMPORT_DATA = "import_data"
     MANAGE_PEOPLE = "manage_people"
@@ -53,6 +54,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_AGGREGATES,
             Capability.MANAGE_PROGRAM,
             Capability.RUN_SIMULATIONS,
+            Capability.READ_STUDY_REPORTS,
         }
     ),
     Role.ANALYST: frozenset(
@@ -60,6 +62,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.USE_HUB,
             Capability.VIEW_AGGREGATES,
             Capability.RUN_STUDY,
+            Capability.READ_STUDY_REPORTS,
             Capability.RUN_SIMULATIONS,
         }
     ),

@@ -13,7 +13,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from peerwheel.accounts.permissions import has_capability
+from peerwheel.accounts.permissions import has_capability, may_read_study_report
 from peerwheel.accounts.roles import Capability
 from peerwheel.core.errors import ForbiddenError, NotFoundError
 from peerwheel.engine.study import SurveyDataError
@@ -119,6 +119,35 @@ def wave_for_viewer(wave_id: int, viewer: User | AnonymousUser) -> SurveyWave:
     wave = SurveyWave.objects.select_related("instrument").filter(pk=wave_id).first()
     if wave is None:
         raise NotFoundError(f"There is no survey wave {wave_id}.")
+    return wave
+
+
+def wave_is_closed(wave: SurveyWave, *, now: datetime | None = None) -> bool:
+    """Closed, or open past its closing date (its first read closes it)."""
+    if wave.status == SurveyWave.Status.CLOSED:
+        return True
+    now = now or timezone.now()
+    return wave.status == SurveyWave.Status.OPEN and wave.closes is not None and wave.closes <= now
+
+
+def wave_report_for_viewer(wave_id: int, viewer: User | AnonymousUser) -> SurveyWave:
+    """A wave whose report this viewer may read (accounts.permissions.may_read_study_report):
+    those who run the study, any wave; leads, closed waves. ForbiddenError for anyone else,
+    NotFoundError when there is none."""
+    wave = SurveyWave.objects.select_related("instrument").filter(pk=wave_id).first()
+    if wave is None:
+        if has_capability(viewer, Capability.READ_STUDY_REPORTS) or has_capability(
+            viewer, Capability.RUN_STUDY
+        ):
+            raise NotFoundError(f"There is no survey wave {wave_id}.")
+        raise ForbiddenError(f"This needs the '{Capability.READ_STUDY_REPORTS.label}' permission.")
+    if not may_read_study_report(viewer, wave_closed=wave_is_closed(wave)):
+        if has_capability(viewer, Capability.READ_STUDY_REPORTS):
+            raise ForbiddenError(
+                "This wave's report can be read once the wave has closed; until then only "
+                "the study team sees its response count."
+            )
+        raise ForbiddenError(f"This needs the '{Capability.READ_STUDY_REPORTS.label}' permission.")
     return wave
 
 

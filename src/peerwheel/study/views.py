@@ -95,13 +95,27 @@ def _confidential() -> str:
 
 
 # -- the study, for analysts ------------------------------------------------------------------
-@capability_required(Capability.RUN_STUDY)
+@capability_required(Capability.READ_STUDY_REPORTS)
 def home(request: HttpRequest) -> HttpResponse:
+    """The waves and what to do with them; a lead (who reads, not runs, the study) sees the
+    closed waves' reports only."""
+    can_run = has_capability(request.user, Capability.RUN_STUDY)
+    summaries = selectors.wave_summaries()
+    if not can_run:
+        return render(
+            request,
+            "study/home.html",
+            {
+                "can_run": False,
+                "summaries": [s for s in summaries if selectors.wave_is_closed(s.wave)],
+            },
+        )
     return render(
         request,
         "study/home.html",
         {
-            "summaries": selectors.wave_summaries(),
+            "can_run": True,
+            "summaries": summaries,
             "create_form": WaveCreateForm(),
             "upload_form": SurveyUploadForm(),
             "instrument": services.instrument_ensure(),
@@ -173,11 +187,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "study/upload.html", {"form": form, "problems": problems})
 
 
-@capability_required(Capability.RUN_STUDY)
+@capability_required(Capability.READ_STUDY_REPORTS)
 def report(request: HttpRequest, wave_id: int) -> HttpResponse:
     """The wave's report: from its published snapshot only (see `snapshots.py`); an open wave
-    without one shows only its response count. The htmx partial follows the same rule."""
-    wave = selectors.wave_for_viewer(wave_id, request.user)
+    without one shows only its response count. The htmx partial follows the same rule. Leads
+    read closed waves' reports (`selectors.wave_report_for_viewer`)."""
+    wave = selectors.wave_report_for_viewer(wave_id, request.user)
     summary = selectors.wave_summary(wave)
     context: dict[str, Any] = {"wave": wave, "summary": summary}
     snapshot = None if summary.hidden else published_snapshot(wave)

@@ -56,7 +56,7 @@ SECTIONS: tuple[Section, ...] = (
         "study",
         "Study",
         "study:home",
-        Capability.RUN_STUDY,
+        Capability.READ_STUDY_REPORTS,  # analysts run it; leads read closed waves' reports
         "The peer-influence survey and its analysis, beside the published benchmark.",
     ),
     Section(
