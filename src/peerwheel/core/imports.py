@@ -56,7 +56,7 @@ class ImportKind:
 
     name: str
     description: str
-    #: the app whose importer writes it: "org", "usage", "hub" or "study"
+    #: the app whose importer writes it: "org", "usage", "hub", "study" or "program"
     family: str
     #: offered on the Imports page (people and surveys have their own pages and the command)
     on_page: bool = True
@@ -179,6 +179,14 @@ IMPORT_KINDS: dict[str, ImportKind] = {
             "influence-events",
             "influence events from other tools (CSV): source_id, target_id, kind, occurred_at",
             "hub",
+            mapping=True,
+        ),
+        ImportKind(
+            "rollout-scope",
+            "rollout scope (CSV): employee_id or department or site, stage, since; the file is "
+            "the whole scope",
+            "program",
+            on_page=False,
             mapping=True,
         ),
     )

@@ -21,6 +21,7 @@ from peerwheel.engine.network_formats import ties as ties_format
 from peerwheel.hub.events_import import influence_events_import
 from peerwheel.hub.slack_import import slack_import
 from peerwheel.org.services import people_import
+from peerwheel.program.scope_import import rollout_scope_import
 from peerwheel.study.services import survey_import
 from peerwheel.usage.services import usage_import
 from peerwheel.usage.ties_import import ties_import
@@ -104,6 +105,16 @@ def _influence_events(kind: ImportKind, o: ImportOptions) -> ImportReport:
     )
 
 
+def _rollout_scope(kind: ImportKind, o: ImportOptions) -> ImportReport:
+    return rollout_scope_import(
+        o.path,
+        file_name=str(o.path),
+        mapping=o.mapping,
+        dry_run=o.dry_run,
+        on_progress=o.on_progress,
+    )
+
+
 #: Each family's importer (the kinds themselves are rows of `IMPORT_KINDS`).
 IMPORTERS: dict[str, Callable[[ImportKind, ImportOptions], ImportReport]] = {
     "org": _people,
@@ -115,6 +126,7 @@ IMPORTERS: dict[str, Callable[[ImportKind, ImportOptions], ImportReport]] = {
 KIND_IMPORTERS: dict[str, Callable[[ImportKind, ImportOptions], ImportReport]] = {
     "ties": _ties,
     "influence-events": _influence_events,
+    "rollout-scope": _rollout_scope,
 }
 
 
