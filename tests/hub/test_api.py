@@ -296,6 +296,8 @@ POST_KEYS = {
     "anonymous",
     "tags",
     "question_stage",
+    "question_stage_source",
+    "question_stage_confidence",
     "author",
     "mine",
     "parent",

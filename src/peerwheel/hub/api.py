@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from peerwheel.core.ratelimit import RateLimitThrottle
-from peerwheel.hub import selectors, services
+from peerwheel.hub import selectors, services, stages
 from peerwheel.hub.guardrails import findings_as_dicts, guardrail_check, guardrail_redact
 from peerwheel.hub.schemas import (
     AnswerAcceptedOut,
@@ -37,6 +37,8 @@ from peerwheel.hub.schemas import (
     PostPatch,
     ReactionIn,
     ReactionOut,
+    StageIn,
+    StageOut,
     TrialIn,
     TrialRecordedOut,
     iso,
@@ -183,6 +185,24 @@ def reactions_add(request: HttpRequest, post_id: int, payload: ReactionIn) -> St
     post = selectors.post_get(post_id)
     reaction, created = services.reaction_add(post=post, person=person, emoji=payload.emoji)
     return Status(201 if created else 200, ReactionOut(id=reaction.pk, emoji=reaction.emoji))
+
+
+@router.post(
+    "/posts/{post_id}/stage",
+    response={200: StageOut, **ERRORS},
+    throttle=WRITES,
+    summary="Set a question's stage (the asker, champions, program leads)",
+)
+def posts_stage(request: HttpRequest, post_id: int, payload: StageIn) -> StageOut:
+    """Kept as a correction the classifier learns from; anyone else gets 403. An anonymous
+    question's asker is recorded as "the asker", never by name."""
+    viewer = hub_viewer(request.user)
+    post = stages.question_stage_correct(
+        post=selectors.post_get(post_id), viewer=viewer, stage=payload.stage
+    )
+    stage = post.question_stage
+    assert stage is not None  # noqa: S101 - question_stage_correct leaves a stage or raises
+    return StageOut(id=post.pk, stage=stage, source=post.question_stage_source)
 
 
 @router.get(

@@ -30,6 +30,15 @@ class QuestionStage(models.IntegerChoices):
     BUILD_NEW = 4, "How do I build Y nobody has tried?"
 
 
+class QuestionStageSource(models.TextChoices):
+    """Who set a question's stage: the classifier, or a person who may correct it."""
+
+    CLASSIFIER = "classifier", "Suggested by the classifier"
+    ASKER = "asker", "Set by the asker"
+    CHAMPION = "champion", "Set by a champion"
+    LEAD = "lead", "Set by a program lead"
+
+
 class Post(models.Model):
     kind = models.CharField(max_length=10, choices=PostKind.choices)
     title = models.CharField(max_length=200)
@@ -43,6 +52,11 @@ class Post(models.Model):
     tags = models.JSONField(default=list, blank=True)
     question_stage = models.PositiveSmallIntegerField(
         choices=QuestionStage.choices, null=True, blank=True
+    )
+    #: the classifier's probability for `question_stage`; None when a person set it
+    question_stage_confidence = models.FloatField(null=True, blank=True)
+    question_stage_source = models.CharField(
+        max_length=10, choices=QuestionStageSource.choices, blank=True
     )
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="hub_posts")
     parent = models.ForeignKey(
@@ -218,6 +232,33 @@ class InfluenceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} → {self.target_id} {self.kind}"
+
+
+class QuestionStageCorrection(models.Model):
+    """A person's correction of a question's stage, kept: the classifier learns from every one.
+
+    `text` is the question as it read when corrected (what the model is refitted on). `by` is
+    who corrected it, except for the asker of an anonymous question: then `by` is None and
+    `role` says "asker", so the record never tells who asked (hub/stages.py).
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="stage_corrections")
+    text = models.TextField()
+    old_stage = models.PositiveSmallIntegerField(
+        choices=QuestionStage.choices, null=True, blank=True
+    )
+    new_stage = models.PositiveSmallIntegerField(choices=QuestionStage.choices)
+    by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    role = models.CharField(max_length=10, choices=QuestionStageSource.choices)
+    created = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"post {self.post_id}: stage {self.old_stage} → {self.new_stage} ({self.role})"
 
 
 class ConfidentialTerm(models.Model):

@@ -80,6 +80,13 @@ class ReactionIn(Schema):
     emoji: str = Field(max_length=10)
 
 
+class StageIn(Schema):
+    stage: int = Field(
+        description="1 What is this?, 2 How do I get access?, 3 How do I do X with it?, "
+        "4 How do I build Y that nobody has tried?"
+    )
+
+
 class CheckIn(Schema):
     title: str = Field("", max_length=TITLE_MAX)
     body: str = Field("", max_length=BODY_MAX)
@@ -122,6 +129,13 @@ class PostOut(Schema):
     anonymous: bool
     tags: list[str]
     question_stage: int | None
+    question_stage_source: str = Field(
+        description="Who set the stage: classifier, asker, champion or lead (never a name); "
+        "empty when the post has no stage."
+    )
+    question_stage_confidence: float | None = Field(
+        description="The classifier's probability for its stage; null when a person set it."
+    )
     author: AuthorOut | None
     mine: bool
     parent: PostRefOut | None
@@ -220,6 +234,12 @@ class ReactionOut(Schema):
     emoji: str
 
 
+class StageOut(Schema):
+    id: int
+    stage: int
+    source: str = Field(description="asker, champion or lead: the role, never a name")
+
+
 class CheckOut(Schema):
     blocked: bool
     findings: list[FindingOut]
@@ -279,6 +299,8 @@ def _post_fields(view: PostView) -> dict[str, object]:
         "anonymous": view.anonymous,
         "tags": list(view.tags),
         "question_stage": view.question_stage,
+        "question_stage_source": view.question_stage_source,
+        "question_stage_confidence": view.question_stage_confidence,
         "author": author_out(view.author),
         "mine": view.mine,
         "parent": post_ref_out(view.parent),

@@ -36,9 +36,11 @@ from peerwheel.hub.models import (
     Post,
     PostKind,
     PostVersion,
+    QuestionStageSource,
     Reaction,
     Trial,
 )
+from peerwheel.hub.stages import stage_correction_write, stage_fields
 from peerwheel.org.models import Person
 
 EDITABLE_FIELDS = (
@@ -159,6 +161,14 @@ def post_publish(
         post_kind,
     )
     _guard(fields, author)
+    fields.update(
+        stage_fields(
+            kind=post_kind,
+            title=fields["title"],
+            body=fields["body"],
+            chosen=fields["question_stage"],
+        )
+    )
     created = _now(at)
     post = Post.objects.create(
         kind=post_kind,
@@ -232,13 +242,49 @@ def post_edit(*, post: Post, editor: Person, at: datetime | None = None, **chang
             created=post.edited or post.created,
         )
         post.version += 1
+    chosen = _stage_change(post, current, merged, content_changed)
     for name, value in merged.items():
         setattr(post, name, value)
     post.body_html = render_markdown(post.body)
     post.edited = when
     # Named fields only: the counters may have moved since this row was read.
-    post.save(update_fields=[*EDITABLE_FIELDS, "body_html", "edited", "version"])
+    post.save(update_fields=[*EDITABLE_FIELDS, "body_html", "edited", "version", *_STAGE])
+    if chosen is not None:  # the asker changed the stage: a correction, kept like any other
+        post.question_stage = current["question_stage"]
+        stage_correction_write(
+            post=post,
+            stage=chosen,
+            by=None if post.anonymous else editor,
+            role=QuestionStageSource.ASKER,
+            at=when,
+        )
     return post
+
+
+_STAGE = ("question_stage_confidence", "question_stage_source")
+
+
+def _stage_change(
+    post: Post, current: dict[str, Any], merged: dict[str, Any], content_changed: bool
+) -> int | None:
+    """The stage fields after an edit (hub/stages.py), set on `merged` and `post`; returns the
+    stage the asker chose when they changed it (kept as a correction), else None.
+
+    A stage the asker cleared, or one the classifier gave to a question whose text changed, is
+    classified again; a stage a person set stays while only the text changes."""
+    old, new = current["question_stage"], merged["question_stage"]
+    if post.kind != PostKind.QUESTION:
+        return None
+    if new is not None and new != old:
+        return int(new)
+    by_machine = post.question_stage_source in ("", QuestionStageSource.CLASSIFIER)
+    if new is None or (content_changed and by_machine):
+        fields = stage_fields(kind=post.kind, title=merged["title"], body=merged["body"],
+                              chosen=None)  # fmt: skip
+        merged["question_stage"] = fields.pop("question_stage")
+        for name, value in fields.items():
+            setattr(post, name, value)
+    return None
 
 
 def post_delete(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peerwheel.hub import views
+from peerwheel.hub import views, views_stages
 
 app_name = "hub"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("posts/<int:post_id>/answer/", views.post_answer, name="answer"),
     path("posts/<int:post_id>/react/", views.post_react, name="react"),
     path("posts/<int:post_id>/reveal/", views.post_reveal, name="reveal"),
+    path("posts/<int:post_id>/stage/", views_stages.post_stage, name="stage"),
     path("answers/<int:answer_id>/accept/", views.answer_accept, name="accept"),
     path("library/", views.library, name="library"),
     path("questions/", views.questions, name="questions"),

@@ -33,6 +33,7 @@ from peerwheel.hub.errors import (
 from peerwheel.hub.guardrails import findings_as_dicts, guardrail_check, guardrail_redact
 from peerwheel.hub.models import PostKind, QuestionStage, TrialOutcome
 from peerwheel.hub.selectors import Viewer
+from peerwheel.hub.stages import stage_corrector_role
 from peerwheel.hub.validation import REACTIONS
 from peerwheel.org.models import RoleFamily
 
@@ -200,6 +201,10 @@ def _detail_context(viewer: Viewer, post: Any, **extra: Any) -> dict[str, Any]:
         "outcomes": TrialOutcome.choices,
         "reaction_buttons": _reaction_buttons(post),
         "can_try": viewer.person is not None and not post.mine and post.kind != "question",
+        "can_set_stage": post.kind == "question"
+        and viewer.person is not None
+        and stage_corrector_role(viewer, is_asker=post.mine) is not None,
+        "stage_choices": QuestionStage.choices,
         **extra,
     }
 

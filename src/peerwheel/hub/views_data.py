@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from peerwheel.hub.models import Answer, Post, PostKind, QuestionStage, Trial, TrialOutcome
+from peerwheel.hub.models import (
+    Answer,
+    Post,
+    PostKind,
+    QuestionStage,
+    QuestionStageSource,
+    Trial,
+    TrialOutcome,
+)
 from peerwheel.hub.search import excerpt
 from peerwheel.org.models import Person, RoleFamily
 
@@ -112,6 +120,8 @@ class PostView:
     versions: tuple[VersionView, ...] = ()
     adaptations: tuple[PostRef, ...] = ()
     reuse: dict[str, int] = field(default_factory=dict)
+    question_stage_confidence: float | None = None
+    question_stage_source: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -125,6 +135,12 @@ class PostView:
     @property
     def stage_label(self) -> str:
         return str(QuestionStage(self.question_stage).label) if self.question_stage else ""
+
+    @property
+    def stage_source_label(self) -> str:
+        """Who set the stage, by role only ("Set by a champion"): never a name."""
+        source = self.question_stage_source
+        return str(QuestionStageSource(source).label) if source and self.question_stage else ""
 
     @property
     def accepted_answer(self) -> AnswerView | None:
@@ -176,6 +192,8 @@ def post_view(post: Post, viewer_person_id: int | None, **details: object) -> Po
         anonymous=post.anonymous,
         tags=tuple(post.tags or ()),
         question_stage=post.question_stage,
+        question_stage_confidence=post.question_stage_confidence,
+        question_stage_source=post.question_stage_source,
         author=None if post.anonymous else author_view(post.author),
         mine=viewer_person_id is not None and post.author_id == viewer_person_id,
         parent=post_ref(parent) if parent is not None and parent.deleted is None else None,
