@@ -59,6 +59,9 @@ PAGES: dict[str, Page] = {
     "login": Page(frozenset(ROLES), public=True),
     "logout": Post(frozenset(ROLES), public=True),
     "section": Page(HUB),  # the Program placeholder; each section's own rule is tested below
+    "digest:me": Page(HUB),  # the signed-in person's own digest (no person parameter)
+    # Signed links from an email: no sign-in; a bad token is a 400 for everyone.
+    "digest:unsubscribe": Page(frozenset(ROLES), public=True),
     "hub:feed": Page(HUB),
     "hub:new": Page(HUB),
     "hub:check": Post(HUB),
@@ -158,6 +161,7 @@ def _url(name: str, objects: dict[str, Any]) -> str:
         "usage:import_progress": {"pk": objects["import_pk"]},
         "usage:person": {"person_id": objects["person_id"]},
         "section": {"key": "program"},
+        "digest:unsubscribe": {"token": "not-a-signed-token"},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 

@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("study", "The peer-influence study: 'study analyze PATH' reports effects per SD"),
     ("simulate", "Simulate a rollout; 'simulate compare' sets strategies side by side"),
     ("insights", "Insights: 'insights report' (R, champions, forecast), 'classify-questions'"),
+    ("digest", "The weekly digest: 'digest send [--dry-run] [--week YYYY-Www]'"),
     ("rebuild-counters", "Recompute the hub's post counters from their rows"),
     ("check", "Check the installation (add --deploy for production settings)"),
 )

@@ -62,7 +62,15 @@ class IsoWeek:
         """The next Monday 00:00 (exclusive)."""
         return timezone.make_aware(datetime.combine(self.monday + timedelta(days=7), time.min))
 
+    def shifted(self, weeks: int) -> IsoWeek:
+        return IsoWeek.of(self.monday + timedelta(weeks=weeks))
+
     @property
     def label(self) -> str:
         """ "the week of 2 March 2026"."""
         return f"the week of {self.monday.day} {self.monday:%B %Y}"
+
+
+def last_complete_week(today: date | None = None) -> IsoWeek:
+    """The week before the current one: what a Monday-morning send is about."""
+    return IsoWeek.of((today or timezone.localdate()) - timedelta(days=7))

@@ -1,4 +1,6 @@
 """Reads for the hub. `post_for_viewer` is the one permission-checked getter of a post.
+The week's activity for the digest (`week_activity`, `question_stages_of`) is in `weekly.py`,
+re-exported here.
 
 Every read returns frozen views (`views_data`) with anonymity applied, never ORM objects.
 """
@@ -42,6 +44,10 @@ from peerwheel.hub.views_data import (
     post_view,
     trial_view,
 )
+from peerwheel.hub.weekly import WeekActivity as WeekActivity
+from peerwheel.hub.weekly import WeekPost as WeekPost
+from peerwheel.hub.weekly import question_stages_of as question_stages_of
+from peerwheel.hub.weekly import week_activity as week_activity
 from peerwheel.org.models import Person
 from peerwheel.org.selectors import people_current
 
