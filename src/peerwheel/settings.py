@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import csp.constants as csp
@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "peerwheel.insights",
     "peerwheel.program",
     "peerwheel.digest",
+    "peerwheel.catalog",
 ]
 
 MIDDLEWARE = [
@@ -387,3 +388,20 @@ if not PEERWHEEL_BASE_URL.startswith(("http://", "https://")):
 PEERWHEEL_DIGEST_SLACK_WEBHOOK_URL = envstr("PEERWHEEL_DIGEST_SLACK_WEBHOOK_URL")
 PEERWHEEL_DIGEST_SLACK_TIMEOUT = envint("PEERWHEEL_DIGEST_SLACK_TIMEOUT", 10, minimum=1)
 PEERWHEEL_DIGEST_BATCH_SIZE = envint("PEERWHEEL_DIGEST_BATCH_SIZE", 500, minimum=1)
+# The tool catalogue (peerwheel.catalog; docs/catalog.md): a question the policy does not
+# cover is answered by a lead within this many working days (weekends and the holidays below
+# skipped); later is a breach. Holidays: ISO dates, comma-separated (2026-12-25,2026-12-28).
+PEERWHEEL_CATALOG_REVIEW_DAYS = envint("PEERWHEEL_CATALOG_REVIEW_DAYS", 2, minimum=1)
+
+
+def _holidays(name: str) -> frozenset[date]:
+    days = set()
+    for text in envlist(name):
+        try:
+            days.add(date.fromisoformat(text))
+        except ValueError:
+            raise SettingError(f"{name}: {text!r} is not a date; write YYYY-MM-DD") from None
+    return frozenset(days)
+
+
+PEERWHEEL_CATALOG_HOLIDAYS = _holidays("PEERWHEEL_CATALOG_HOLIDAYS")

@@ -1,0 +1,1 @@
+"""The tool catalogue: approved tools, their usage policy, and "can I use X for Y?"."""
