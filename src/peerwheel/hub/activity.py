@@ -119,3 +119,49 @@ def champion_evidence(
             active_weeks=len(weeks.get(person, ())),
         )
     return evidence
+
+
+@dataclass(frozen=True)
+class HubActivity:
+    """The hub's rows over a window, for insights' momentum measures (docs/metrics.md,
+    "Momentum"). Live posts only. An anonymous post's author is here for aggregate counts only
+    (fails, questions, the anonymous share per group): never a visible action, never shown."""
+
+    #: (author id, kind, anonymous, created, question stage or None)
+    posts: tuple[tuple[int, str, bool, datetime, int | None], ...]
+    #: (author id, kind of the post answered, answered their own post, created)
+    answers: tuple[tuple[int, str, bool, datetime], ...]
+    #: (person id, created) of every "I tried this"
+    trials: tuple[tuple[int, datetime], ...]
+    #: (presenter id, when) of every demo shown (a session someone attended)
+    demos: tuple[tuple[int, datetime], ...]
+
+
+def hub_activity(*, since: datetime, until: datetime) -> HubActivity:
+    """Posts, answers, trials and demos from `since` (inclusive) to `until` (exclusive)."""
+    window = {"created__gte": since, "created__lt": until}
+    posts = Post.objects.filter(deleted__isnull=True, **window).values_list(
+        "author_id", "kind", "anonymous", "created", "question_stage"
+    )
+    answers = Answer.objects.filter(post__deleted__isnull=True, **window).values_list(
+        "author_id", "post__kind", "post__author_id", "created"
+    )
+    demos = (
+        InfluenceEvent.objects.filter(kind=InfluenceKind.ATTENDED_DEMO, **window)
+        .values_list("source_id", "created")
+        .order_by("created")
+        .distinct()
+    )
+    return HubActivity(
+        posts=tuple(posts.order_by("created", "id")),
+        answers=tuple(
+            (author, kind, author == asker, at)
+            for author, kind, asker, at in answers.order_by("created", "id")
+        ),
+        trials=tuple(
+            Trial.objects.filter(**window)
+            .order_by("created", "id")
+            .values_list("person_id", "created")
+        ),
+        demos=tuple(demos),
+    )

@@ -30,6 +30,7 @@ from peerwheel.engine.flywheel.reproduction import (
 )
 from peerwheel.engine.privacy import suppressed_groups
 from peerwheel.insights.forecasting import critical_mass_block, forecast_block
+from peerwheel.insights.momentum import momentum_report
 from peerwheel.insights.selectors import FlywheelInputs, flywheel_inputs
 
 CHAMPIONS_SHOWN = 15
@@ -79,7 +80,7 @@ def _missing(inputs: FlywheelInputs) -> list[str]:
     return notes
 
 
-STEPS = 5
+STEPS = 6
 
 
 def flywheel_report(
@@ -90,7 +91,8 @@ def flywheel_report(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """The whole flywheel report on `as_of`, from data strictly before it. `on_progress(done,
-    total)` hears of each of its STEPS (reading, attribution, R, champions, forecast)."""
+    total)` hears of each of its STEPS (reading, attribution, R, champions, forecast,
+    momentum)."""
 
     def step(done: int) -> None:
         if on_progress is not None:
@@ -133,6 +135,10 @@ def flywheel_report(
         runs=runs,
     )
     step(5)
+    # momentum (docs/metrics.md, "Momentum"): organic demand, question stages, invisible
+    # successes, leader consistency, psychological safety, training; the flywheel per group
+    report |= momentum_report(inputs, attribution)
+    step(6)
     return Report(data=report, inputs=inputs)
 
 

@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from peerwheel.engine.flywheel.data import (
     EVENT_KINDS,
@@ -29,7 +31,10 @@ from peerwheel.hub.activity import (
     influence_event_rows,
     visible_first_use,
 )
-from peerwheel.org.models import Tie
+from peerwheel.insights.models import Nudge
+from peerwheel.insights.momentum.data import momentum_data
+from peerwheel.insights.momentum.people import invisible_success_ids
+from peerwheel.org.models import Person, Tie
 from peerwheel.org.selectors import people_current
 from peerwheel.usage.selectors import usage_records
 
@@ -80,8 +85,10 @@ def _monday(day: date) -> date:
 
 def _current_people() -> list[tuple[int, str, str, str]]:
     """(id, employee id, display name, department name) of everyone in the organisation."""
-    rows = people_current().order_by("pk").values_list(
-        "pk", "employee_id", "name", "email", "department__name"
+    rows = (
+        people_current()
+        .order_by("pk")
+        .values_list("pk", "employee_id", "name", "email", "department__name")
     )
     return [
         (pk, emp, name or email or emp, dept or NO_DEPARTMENT)
@@ -181,3 +188,61 @@ def _tie_network(
             w.append(float(weight))
     indptr, indices, weights = csr_from_edges(n, a, b, w)
     return indptr, indices, weights, int(indices.shape[0] // 2)
+
+
+# --- momentum (docs/metrics.md, "Momentum"): invisible successes and their private nudges ---
+
+
+def invisible_successes(as_of: date) -> list[int]:
+    """THE definition: ids of the people who are Power or Habitual users now (4-week rule, at
+    the last complete week before `as_of`) with no post, answer, trial or demo under their own
+    name in the last 12 weeks. For counts and for `services.nudges_create` only: never shown."""
+    return invisible_success_ids(momentum_data(as_of=as_of))
+
+
+@dataclass(frozen=True)
+class NudgeView:
+    """A nudge as its person sees it (on their home page and in their digest)."""
+
+    id: int
+    kind: str
+    created: datetime
+    message: str
+    title: str
+    draft: str
+    topic: str
+    shared_at: datetime | None
+
+    @property
+    def draft_url(self) -> str:
+        """The hub's new-post form, prefilled with the draft (a tip)."""
+        fields = {"kind": "tip", "title": self.title, "body": self.draft}
+        if self.topic:
+            fields["tool"] = self.topic
+        return f"{reverse('hub:new')}?{urlencode(fields)}"
+
+
+#: a nudge is shown for four weeks, or until its person shares
+NUDGE_SHOWN = timedelta(weeks=4)
+
+
+def nudges_for_person(person: Person, *, now: datetime | None = None) -> tuple[NudgeView, ...]:
+    """The person's own open nudges (the last four weeks', not yet answered by sharing),
+    newest first. Only ever call it for the signed-in person themselves."""
+    now = now or datetime.now(tz=UTC)
+    rows = Nudge.objects.filter(
+        person=person, shared_at__isnull=True, created__gt=now - NUDGE_SHOWN, created__lte=now
+    ).order_by("-created", "-id")
+    return tuple(
+        NudgeView(
+            id=n.pk,
+            kind=n.kind,
+            created=n.created,
+            message=n.message,
+            title=n.title,
+            draft=n.draft,
+            topic=n.topic,
+            shared_at=n.shared_at,
+        )
+        for n in rows
+    )
