@@ -37,7 +37,7 @@ def _org_and_survey(people: int, seed: int = 42) -> DemoContext:
 def test_the_demo_has_one_closed_wave_that_tells_the_peer_story() -> None:
     context = _org_and_survey(600)
 
-    wave = SurveyWave.objects.get()
+    wave = SurveyWave.objects.get(name=study_demo.WAVE_NAME)
     people = Person.objects.count()
     n = Response.objects.filter(wave=wave).count()
     snapshot = published_snapshot(wave)
@@ -121,3 +121,31 @@ def test_without_hub_posts_visible_ai_users_are_the_people_with_usage(tmp_path: 
 
     assert visible is not None
     assert np.flatnonzero(visible).tolist() == users
+
+
+def test_the_demo_also_has_an_open_wave_a_member_can_answer() -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from peerwheel.accounts.roles import Role
+    from peerwheel.accounts.services import user_create
+    from peerwheel.study.selectors import open_wave
+    from tests.study.conftest import form_data
+
+    context = _org_and_survey(120)
+    wave = open_wave()
+    assert wave is not None and wave.name == study_demo.OPEN_WAVE_NAME
+    assert not Participation.objects.filter(wave=wave).exists()  # nobody has answered it yet
+    assert any(study_demo.OPEN_WAVE_NAME in note for note in context.notes)
+    member = user_create(
+        username="member",
+        role=Role.MEMBER,
+        person_employee_id=context.people[5].employee_id,
+        password="x" * 20,
+    )
+    client = Client()
+    client.force_login(User.objects.get(pk=member.pk))
+    page = client.get("/study/survey/").content.decode()
+    assert "It stays open until" in page and "peer_influence_1" in page
+    assert client.post("/study/survey/", form_data(4)).status_code == 302
+    assert Participation.objects.filter(wave=wave, person=context.people[5]).exists()

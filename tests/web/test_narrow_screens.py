@@ -28,7 +28,7 @@ def sign_in_as(page: Any, url: str, username: str) -> None:
 def test_no_page_scrolls_sideways_at_400_px(live_server: Any, browser_page: Any) -> None:
     demo_build(people=120, seed=42)
     run = SimulationRun.objects.first()
-    wave = SurveyWave.objects.first()
+    wave = SurveyWave.objects.filter(status=SurveyWave.Status.CLOSED).first()
     assert run is not None and wave is not None
     pages = {
         "analyst": [

@@ -1,4 +1,5 @@
-"""The demo's survey: one completed wave, consistent with the demo organisation's peer exposure.
+"""The demo's survey: one completed wave, consistent with the demo organisation's peer exposure,
+and a second wave open for anyone signing in to the demo to try (nobody has answered it yet).
 
 Each person's peer exposure is the weighted share of their ties (the demo network) who visibly
 use AI. Who is visible comes from the database when earlier demo steps wrote activity there (hub
@@ -40,6 +41,8 @@ RESPONSE_RATE = 0.65
 SURVEY_SEED_OFFSET = 7
 SURVEY_WEEK = 26
 WAVE_NAME = "Peer-influence survey, first wave"
+OPEN_WAVE_NAME = "Peer-influence survey, second wave"
+OPEN_WAVE_WEEKS = 4  # the second wave stays open this long from the demo's build
 
 
 def demo_network(context: DemoContext) -> Network:
@@ -133,6 +136,15 @@ def demo_survey_wave(context: DemoContext) -> None:
             now=opened + timedelta(hours=1 + k % 400),
         )
     wave_close(wave=wave, now=opened + timedelta(weeks=3))
+    second = wave_create(
+        name=OPEN_WAVE_NAME,
+        closes=timezone.now() + timedelta(weeks=OPEN_WAVE_WEEKS),
+        instrument=version,
+        link_usage=False,  # as the first wave: the demo's usage is another simulation
+    )
+    wave_open(wave=second)
     context.notes.append(
-        f"Study: {len(respondents)} of {n} people answered the survey ({WAVE_NAME})."
+        f"Study: {len(respondents)} of {n} people answered the survey ({WAVE_NAME}); the "
+        f"{OPEN_WAVE_NAME} is open for {OPEN_WAVE_WEEKS} weeks: any login can answer it "
+        "from Survey."
     )

@@ -53,7 +53,11 @@ class Command(PeerwheelCommand):
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write("")
         self.stdout.write(f"Peerwheel demo{'' if options['no_serve'] else ' at ' + url}")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        self.stdout.write(
+            f"Demo logins (password for all: {DEMO_PASSWORD}): the username is the role word; "
+            "beside it, the person it signs in as."
+        )
+        self.stdout.write(f"  {'username':<9} signs in as")
         people = Person.objects.filter(user__username__in=[r.value for r in Role])
         linked = {p.user.get_username(): p for p in people.select_related("user") if p.user}
         for role in Role:
