@@ -32,15 +32,16 @@ _UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
 @numba.njit(cache=True, inline="always")
 def _uniform(key: np.uint64, salt: np.uint64, i: int) -> float:  # pragma: no cover - compiled
-    """A uniform on [0, 1) from (run key, what, which): splitmix64 of the mix."""
-    return float(splitmix_compiled(key ^ (np.uint64(i) * salt))) * _UNIT
+    """A uniform on [0, 1) from (run key, what, which): splitmix64 of the mix (53 bits, so the
+    signed conversion, one instruction, is exact)."""
+    return float(np.int64(splitmix_compiled(key ^ (np.uint64(i) * salt)))) * _UNIT
 
 
 @numba.njit(cache=True, inline="always")
 def _next(state: np.uint64) -> tuple[np.uint64, float]:  # pragma: no cover - compiled
     """A splitmix64 stream: the next state and a uniform on [0, 1)."""
     state = state + np.uint64(_GOLDEN)
-    return state, float(splitmix_compiled(state)) * _UNIT
+    return state, float(np.int64(splitmix_compiled(state))) * _UNIT
 
 
 @numba.njit(cache=True, inline="always")
