@@ -34,11 +34,12 @@ from peerwheel.hub.guardrails import findings_as_dicts, guardrail_check, guardra
 from peerwheel.hub.models import PostKind, QuestionStage, TrialOutcome
 from peerwheel.hub.selectors import Viewer
 from peerwheel.hub.stages import stage_corrector_role
-from peerwheel.hub.validation import REACTIONS
+from peerwheel.hub.validation import BODY_MAX, REACTIONS, TASK_MAX, TITLE_MAX, TOOL_MAX
 from peerwheel.org.models import RoleFamily
 
 PostFields = dict[str, Any]
 FORM_FIELDS = ("kind", "title", "body", "prompt_text", "tool", "task", "minutes_saved", "tags")
+PREFILL_FIELDS = {"title": TITLE_MAX, "body": BODY_MAX, "tool": TOOL_MAX, "task": TASK_MAX}
 
 
 def hub_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -111,6 +112,10 @@ def post_new(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         parent = selectors.post_for_viewer(int(parent_id), viewer)
     if request.method == "GET":
         values: PostFields = {"kind": request.GET.get("kind", "win"), "anonymous": False}
+        # a prefilled draft (an insights nudge links here): text fields only, cut to the limits
+        for name, limit in PREFILL_FIELDS.items():
+            if request.GET.get(name):
+                values[name] = request.GET[name][:limit]
         if parent is not None:
             values.update(
                 kind="prompt",

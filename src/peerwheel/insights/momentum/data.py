@@ -7,11 +7,12 @@ Monday; nothing on or after the as-of date is read. Other apps are read through 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 
+from peerwheel.catalog.selectors import demand_requests
 from peerwheel.hub.activity import (
     HubActivity,
     hub_activity,
@@ -84,6 +85,9 @@ class MomentumData:
     top_tool: dict[int, str]
     #: (person id, created) of every nudge before the as-of date
     nudges: list[tuple[int, datetime]]
+    #: (person, day, reason) of catalogue use requests that count as demand (asked from
+    #: outside the scope, or refused: catalog.selectors.demand_requests) in the measured weeks
+    access_requests: list[tuple[int, date, str]] = field(default_factory=list)
 
     @property
     def weeks(self) -> list[date]:
@@ -193,4 +197,10 @@ def momentum_data(*, as_of: date) -> MomentumData:
         heavy=heavy,
         top_tool=top_tool,
         nudges=list(Nudge.objects.filter(created__lt=until).values_list("person_id", "created")),
+        access_requests=[
+            (person, day, reason)
+            for person, _department, day, reason in demand_requests(
+                since=since, until=as_of - timedelta(days=1)
+            )
+        ],
     )

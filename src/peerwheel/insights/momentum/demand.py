@@ -4,8 +4,9 @@
 Signals, each counted in the week it happened among the people of the group (by the person's
 department for the before-any-push test):
 
-- `first_use_or_access`: a first AI use, or a question at stage 2 ("How do I get access?"), by
-  someone outside the rollout scope or without training;
+- `first_use_or_access`: a first AI use, a catalogue use request, or a question at stage 2
+  ("How do I get access?"), by someone outside the rollout scope or without training (a use
+  request the catalogue marks as asked from outside the scope counts as such);
 - `cross_department_influence`: an influence event between two departments that no session
   organised (every kind but "attended a demo"), counted in the target's group;
 - `non_champion_help`: an answer to someone else's question, or a tip, by someone who was not
@@ -52,6 +53,10 @@ def signals(data: MomentumData, members: set[int]) -> list[Signal]:
 
     for person, day in data.first_use.items():
         if person in members and inside(day) and _untrained_or_outside(data, person):
+            out.append(Signal("first_use_or_access", person, day))
+    for person, day, reason in data.access_requests:
+        outside = reason == "outside_scope" or _untrained_or_outside(data, person)
+        if person in members and inside(day) and outside:
             out.append(Signal("first_use_or_access", person, day))
     for author, kind, _anonymous, at, stage in data.hub.posts:
         day = at.astimezone(UTC).date()
