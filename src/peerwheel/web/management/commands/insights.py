@@ -6,6 +6,9 @@
 - `classify-questions PATH [--out PATH]`: a CSV with a `text` column comes back with every row
   and column kept, plus `stage` (1–4) and `confidence`, for analysts bringing questions from
   elsewhere (engine/question_stages; docs/metrics.md, "Question stages").
+- `retrain`: refit the question-stage classifier on the corpus and every correction people made,
+  then classify again every hub question whose stage came from the classifier, and every
+  question without one (hub/stages.py).
 
 A new subcommand is one `add_parser` in `add_arguments` and one row of `handle`'s table.
 """
@@ -26,6 +29,7 @@ from peerwheel.core.commands import PeerwheelCommand, progress_bar
 from peerwheel.core.export import write_csv_rows
 from peerwheel.engine.question_stages import Correction, StagePrediction, model_for
 from peerwheel.engine.tabular import TabularError, TabularRow, normalise_header, read_table
+from peerwheel.hub.stages import question_stages_retrain
 from peerwheel.insights.cli import parse_as_of, report_text
 from peerwheel.insights.report import flywheel_report
 
@@ -119,7 +123,8 @@ class Command(PeerwheelCommand):
     help = (
         "Insights. 'report [--as-of DATE] [--json]': the flywheel report. "
         "'classify-questions PATH [--out PATH]': a question stage (1–4) and its "
-        "confidence for every row of a CSV with a 'text' column."
+        "confidence for every row of a CSV with a 'text' column. 'retrain': refit the "
+        "question-stage classifier on the corrections and classify the hub's questions again."
     )
     public_name = "insights"
     requires_system_checks: list[str] = []  # classifying a file needs no database or URLs
@@ -158,11 +163,20 @@ class Command(PeerwheelCommand):
         classify.add_argument(
             "--out", help="write here (may be PATH itself) instead of standard output"
         )
+        actions.add_parser(
+            "retrain",
+            help="refit the question-stage classifier on the corrections; classify again",
+            description="Refits the question-stage classifier on the shipped corpus and every "
+            "correction people made on the hub, then classifies again every question whose "
+            "stage came from the classifier, and every question without a stage. A stage that "
+            "the asker, a champion or a lead set is kept.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         actions: dict[str, Callable[[dict[str, Any]], None]] = {
             "classify-questions": self._classify_questions,
             "report": self._report,
+            "retrain": self._retrain,
         }
         actions[options["action"]](options)
 
@@ -182,6 +196,15 @@ class Command(PeerwheelCommand):
             self.stdout.write(json.dumps(report.data, indent=2))
         else:
             self.stdout.write(report_text(report.data))
+
+    def _retrain(self, options: dict[str, Any]) -> None:
+        with progress_bar("classifying the hub's questions", unit="question") as bar:
+            report = question_stages_retrain(on_progress=bar)
+        mix = ", ".join(f"stage {s}: {report.stages.get(s, 0)}" for s in (1, 2, 3, 4))
+        self.stdout.write(
+            f"Refitted on the corpus and {report.corrections} correction(s); classified "
+            f"{report.questions} question(s) ({mix}); {report.changed} changed stage."
+        )
 
     def _classify_questions(self, options: dict[str, Any]) -> None:
         path = Path(options["path"])
