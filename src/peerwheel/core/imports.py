@@ -189,6 +189,14 @@ IMPORT_KINDS: dict[str, ImportKind] = {
             on_page=False,
             mapping=True,
         ),
+        ImportKind(
+            "tool-policy",
+            "tool catalogue and policy (CSV): tool, status, data_class, use, verdict, "
+            "conditions, reason; the file is the whole policy of each tool it names",
+            "catalog",
+            on_page=False,
+            mapping=True,
+        ),
     )
 }
 #: The kind the Imports page offers first: the usage importer tells the export by its header.

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from peerwheel.catalog.policy_import import tool_policy_import
 from peerwheel.core.commands import PeerwheelCommand, progress_bar
 from peerwheel.core.imports import IMPORT_KINDS, ImportFailed, ImportKind, ImportReport
 from peerwheel.engine.network_formats import ties as ties_format
@@ -115,12 +116,23 @@ def _rollout_scope(kind: ImportKind, o: ImportOptions) -> ImportReport:
     )
 
 
+def _tool_policy(kind: ImportKind, o: ImportOptions) -> ImportReport:
+    return tool_policy_import(
+        o.path,
+        file_name=str(o.path),
+        mapping=o.mapping,
+        dry_run=o.dry_run,
+        on_progress=o.on_progress,
+    )
+
+
 #: Each family's importer (the kinds themselves are rows of `IMPORT_KINDS`).
 IMPORTERS: dict[str, Callable[[ImportKind, ImportOptions], ImportReport]] = {
     "org": _people,
     "usage": _usage,
     "hub": _slack,
     "study": _survey,
+    "catalog": _tool_policy,
 }
 #: Kinds with an importer of their own, not their family's.
 KIND_IMPORTERS: dict[str, Callable[[ImportKind, ImportOptions], ImportReport]] = {
