@@ -1,6 +1,6 @@
 """Reads for the hub. `post_for_viewer` is the one permission-checked getter of a post.
 The week's activity for the digest (`week_activity`, `question_stages_of`) is in `weekly.py`,
-re-exported here.
+re-exported here, as is the monthly mix of question stages (`question_stage_mix`, stage_mix.py).
 
 Every read returns frozen views (`views_data`) with anonymity applied, never ORM objects.
 """
@@ -32,6 +32,7 @@ from peerwheel.hub.errors import HubForbiddenError, HubGoneError, HubInputError,
 from peerwheel.hub.feed import feed_rank
 from peerwheel.hub.models import Answer, InfluenceEvent, Post, PostKind, Reaction, Trial
 from peerwheel.hub.search import search_queryset
+from peerwheel.hub.stage_mix import question_stage_mix as question_stage_mix
 from peerwheel.hub.validation import kind as clean_kind
 from peerwheel.hub.views_data import (
     AnswerView,
