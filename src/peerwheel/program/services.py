@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import date
+from datetime import date, datetime
 from smtplib import SMTPException
 
 from django.conf import settings
@@ -127,7 +127,7 @@ def gate_update(
             actor=actor,
             action="program.gate_update",
             target=f"{gate.stage}/{gate.key}",
-            **{k: v for k, v in changes.items() if k != "met_since"},
+            **{f"new_{k}": v for k, v in changes.items() if k != "met_since"},
         )
     return gate
 
@@ -163,7 +163,12 @@ def gate_add(*, stage: str, measure: str, label: str, target: float, actor: Acto
 
 @transaction.atomic
 def stage_move(
-    *, to_stage: str, actor: Actor, reason: str = "", as_of: date | None = None
+    *,
+    to_stage: str,
+    actor: Actor,
+    reason: str = "",
+    as_of: date | None = None,
+    at: datetime | None = None,
 ) -> StageMove:
     """A lead moves the organisation to another stage: forward one stage when every gate is
     met, or with a written reason when not; back to an earlier stage always with a reason.
@@ -196,7 +201,7 @@ def stage_move(
     move = StageMove.objects.create(
         from_stage=here,
         to_stage=to_stage,
-        moved_at=timezone.now(),
+        moved_at=at or timezone.now(),
         by=actor if isinstance(actor, User) else None,
         reason=reason,
         all_gates_met=forward and status.all_met,
@@ -272,7 +277,9 @@ def scope_entry_end(*, entry: ScopeEntry, actor: Actor, on: date | None = None) 
 # --- champions ----------------------------------------------------------------------------------
 
 
-def champion_invite(*, person_id: int, actor: Actor, evidence: str = "") -> Champion:
+def champion_invite(
+    *, person_id: int, actor: Actor, evidence: str = "", at: datetime | None = None
+) -> Champion:
     """A lead invites a person to be a champion. Refused for anyone outside the organisation (no
     such person, or a leaver) and for someone already invited or active. The person is told;
     nobody is a champion until they accept."""
@@ -284,7 +291,7 @@ def champion_invite(*, person_id: int, actor: Actor, evidence: str = "") -> Cham
             "this person is not in the organisation (not in the HR data, or has left): "
             "only current colleagues can be invited"
         )
-    now = timezone.now()
+    now = at or timezone.now()
     with transaction.atomic():
         champion = Champion.objects.select_for_update().filter(person=person).first()
         if champion is not None and champion.status in (
@@ -323,13 +330,15 @@ def _own_invitation(champion: Champion, user: Actor) -> None:
 
 
 @transaction.atomic
-def champion_respond(*, champion: Champion, user: Actor, accept: bool) -> Champion:
+def champion_respond(
+    *, champion: Champion, user: Actor, accept: bool, at: datetime | None = None
+) -> Champion:
     """The invited person accepts (active from now; a member's login gets the champion role) or
     declines. Nobody else can answer for them."""
     _own_invitation(champion, user)
     if champion.status != Champion.Status.INVITED:
         raise ProgramError(f"this invitation is {champion.get_status_display().lower()}, not open")
-    now = timezone.now()
+    now = at or timezone.now()
     champion.responded_at = now
     if accept:
         champion.status, champion.accepted_at = Champion.Status.ACTIVE, now
@@ -347,7 +356,7 @@ def champion_respond(*, champion: Champion, user: Actor, accept: bool) -> Champi
 
 
 @transaction.atomic
-def champion_step_down(*, champion: Champion, actor: Actor) -> Champion:
+def champion_step_down(*, champion: Champion, actor: Actor, at: datetime | None = None) -> Champion:
     """An active champion steps down (they themselves, or a lead); a login that holds the
     champion role goes back to member."""
     person = getattr(actor, "person", None) if isinstance(actor, User) else None
@@ -356,7 +365,7 @@ def champion_step_down(*, champion: Champion, actor: Actor) -> Champion:
         raise ForbiddenError("Only the champion or a program lead can end a champion's role.")
     if champion.status != Champion.Status.ACTIVE:
         raise ProgramError(f"{champion.person.display_name} is not an active champion")
-    champion.status, champion.stepped_down_at = Champion.Status.STEPPED_DOWN, timezone.now()
+    champion.status, champion.stepped_down_at = Champion.Status.STEPPED_DOWN, at or timezone.now()
     champion.save(update_fields=["status", "stepped_down_at"])
     user = champion.person.user
     if user is not None and role_of(user) is Role.CHAMPION:
