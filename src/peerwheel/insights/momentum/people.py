@@ -157,7 +157,8 @@ def leader_consistency(data: MomentumData, members: set[int]) -> dict[str, Any]:
     )
     hide_kinds = suppressed_groups(kinds, min_group=min_group)
     share_q = quartiles(weeks_a / WEEKS)
-    b_q = quartiles(b_a)
+    # quartiles of fewer values than the minimum group would show single leaders' rhythm
+    b_q = quartiles(b_a) if np.isfinite(b_a).sum() >= min_group else None
     return {
         "leaders": len(leaders),
         "weeks": WEEKS,
