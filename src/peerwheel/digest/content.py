@@ -41,7 +41,9 @@ TEAM, ROLE_FAMILY, TIE = (
     DEFAULT_WEIGHTS.network_tie,
 )
 CLOSE = TIE  # the least closeness that counts as close
-RELATION = {TEAM: "in your team", ROLE_FAMILY: "in your role family", TIE: "you work with"}
+#: how a close colleague relates to the reader: as an author, and as people who tried a post
+RELATION = {TEAM: "in your team", ROLE_FAMILY: "in your role family", TIE: "someone you work with"}
+TRIED_RELATION = {TEAM: "in your team", ROLE_FAMILY: "in your role family", TIE: "you work with"}
 
 STAGE_LABELS = {
     1: "What is this?",
@@ -59,9 +61,9 @@ STAGE_WEIGHTS: dict[int, dict[str, float]] = {
     4: {"win": 1.0, "prompt": 1.5, "fail": 2.0},
 }
 NEXT_STEPS = {
-    1: "Open one of the wins below and, when you have tried it, say “I tried this”.",
+    1: "Open one of the wins above and, when you have tried it, say “I tried this”.",
     2: "Ask the hub how to get access to a tool; champions answer within hours.",
-    3: "Take a prompt below, adapt it to your own task, and share your version.",
+    3: "Take a prompt above, adapt it to your own task, and share your version.",
     4: "You are building what nobody has tried: share what you learn, fails included, "
     "and offer a demo at the next show-and-tell.",
 }
@@ -222,7 +224,7 @@ class WeekIndex:
         order = np.lexsort((self.ids, -self.created, -score))
         chosen = [int(i) for i in order[eligible[order]][:MAX_CLOSE]]
         close = tuple(
-            self._item(i, self._why_close(i, by_author[i], best_trier[i], close_triers[i]))
+            self._item(i, self._why_close(by_author[i], best_trier[i], close_triers[i]))
             for i in chosen
         )
         across: list[DigestItem] = []
@@ -257,24 +259,22 @@ class WeekIndex:
             path=self.post_path(post.id),
         )
 
-    def _why_close(self, i: int, by_author: float, by_trier: float, triers: float) -> str:
-        post = self.posts[i]
+    def _why_close(self, by_author: float, by_trier: float, triers: float) -> str:
         if by_author >= by_trier:
-            return f"Shared by {post.author_name}, {RELATION[by_author]}"
-        people = _people(int(triers))
-        return f"Tried this week by {people} close to you ({RELATION[by_trier]})"
+            return RELATION[float(by_author)]
+        return f"tried this week by {_people(int(triers))} {TRIED_RELATION[float(by_trier)]}"
 
     def _why_across(self, i: int) -> str:
         tried = int(self.tried_week[i])
         if tried:
-            return f"Tried by {_people(tried)} across the organisation this week"
-        return "Shared this week"
+            return f"tried by {_people(tried)} across the organisation this week"
+        return "shared this week"
 
     def _why_question(self, i: int, by_author: float) -> str:
         answers = int(self.answers[i])
-        asked = "Asked this week"
+        asked = "asked this week"
         if by_author >= CLOSE:
-            asked = f"Asked by {self.posts[i].author_name}, {RELATION[float(by_author)]}"
+            asked = RELATION[float(by_author)]
         return f"{asked}; {answers} answer{'s' if answers != 1 else ''}"
 
 
