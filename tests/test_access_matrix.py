@@ -37,6 +37,7 @@ STUDY = frozenset({"dan", "erin"})
 STUDY_READERS = frozenset({"carol", "dan", "erin"})  # leads read closed waves' reports
 IMPORTS = frozenset({"erin"})
 MODERATORS = frozenset({"erin"})
+PROGRAM_LEADS = frozenset({"carol", "erin"})  # Manage program: the catalogue's queue, policy
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -59,6 +60,15 @@ PAGES: dict[str, Page] = {
     "login": Page(frozenset(ROLES), public=True),
     "logout": Post(frozenset(ROLES), public=True),
     "section": Page(HUB),  # the Program placeholder; each section's own rule is tested below
+    "catalog:home": Page(HUB),
+    "catalog:ask": Post(HUB),
+    "catalog:mine": Page(HUB),
+    "catalog:queue": Page(PROGRAM_LEADS),
+    "catalog:resolve": Post(PROGRAM_LEADS),
+    "catalog:policy": Page(PROGRAM_LEADS),
+    "catalog:tool_save": Post(PROGRAM_LEADS),
+    "catalog:rule_save": Post(PROGRAM_LEADS),
+    "catalog:rule_delete": Post(PROGRAM_LEADS),
     "digest:me": Page(HUB),  # the signed-in person's own digest (no person parameter)
     # Signed links from an email: no sign-in; a bad token is a 400 for everyone.
     "digest:unsubscribe": Page(frozenset(ROLES), public=True),
@@ -286,6 +296,7 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/answers/{answer_id}/accept"): {},
     ("POST", "/api/guardrails/check"): {"title": "Draft", "body": "Nothing secret here."},
     ("DELETE", "/api/posts/{post_id}"): {},
+    ("POST", "/api/catalog/ask"): {"tool": "Copilot", "use": "drafting", "data_class": "internal"},
 }
 
 
@@ -336,6 +347,7 @@ def _object_rule(method: str, path: str, role: str) -> bool:
         ("DELETE", "/api/posts/{post_id}"): {"alice", "erin"},
         ("POST", "/api/answers/{answer_id}/accept"): {"alice"},
         ("POST", "/api/posts/{post_id}/stage"): {"alice", "bob", "carol", "erin"},
+        ("GET", "/api/catalog/requests"): PROGRAM_LEADS,  # the catalogue's review queue
     }
     owners = owner_only.get((method, path))
     return owners is not None and role not in owners

@@ -20,6 +20,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from peerwheel.accounts.permissions import capabilities_of, role_of
 from peerwheel.accounts.selectors import user_for_token
+from peerwheel.catalog.api import router as catalog_router
 from peerwheel.core.errors import GetterError
 from peerwheel.core.ratelimit import rate_limited_error_of
 from peerwheel.hub.api import router as hub_router
@@ -181,3 +182,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 api.add_router("/", hub_router)
+api.add_router("/", catalog_router)

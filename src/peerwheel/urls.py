@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("catalog/", include("peerwheel.catalog.urls")),
     path("digest/", include("peerwheel.digest.urls")),
     path("hub/", include("peerwheel.hub.urls")),
     path("insights/", include("peerwheel.insights.urls")),

@@ -32,6 +32,13 @@ SECTIONS: tuple[Section, ...] = (
         "The Crawl–Walk–Run–Fly rollout, champions, cohorts and show-and-tell.",
     ),
     Section(
+        "catalog",
+        "Catalogue",
+        "catalog:home",
+        Capability.USE_HUB,
+        "Which AI tools you may use, for what and with which data: ask and get the answer now.",
+    ),
+    Section(
         "insights",
         "Insights",
         "insights:flywheel",
