@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from peerwheel.digest.rendering import digest_html, digest_text
 from peerwheel.digest.services import digest_build, digest_send
 from peerwheel.digest.weeks import IsoWeek
+from peerwheel.insights.models import Nudge
 from peerwheel.org.models import Person
 from tests.digest.conftest import WEEK, Scene, ask, at
 
@@ -92,8 +96,11 @@ def test_nobody_gets_an_empty_digest(scene: Scene) -> None:
     assert run.people == 7
 
 
-def test_the_digest_reads_in_a_fixed_number_of_queries(scene: Scene) -> None:
-    """Per batch, not per person: 20 more people cost no query more."""
+def test_the_digest_reads_per_batch_plus_one_query_for_each_persons_nudges(
+    scene: Scene,
+) -> None:
+    """The week, groups, ties and stages are read per batch: 20 more people cost 20 queries,
+    their nudges (insights.selectors.nudges_for_person reads one person at a time)."""
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -106,7 +113,45 @@ def test_the_digest_reads_in_a_fixed_number_of_queries(scene: Scene) -> None:
         Person(employee_id=f"X{i}", name=f"Extra {i}", email=f"x{i}@example.com", team=team)
         for i in range(20)
     )
-    assert queries() == before
+    assert queries() == before + 20
+
+
+def _nudge(person: Person, when: datetime) -> Nudge:
+    return Nudge.objects.create(
+        person=person,
+        kind="invisible_success",
+        week=when.date(),
+        created=when,
+        message="Your way of using ChatGPT could help 6 colleagues in your role.",
+        title="How I use ChatGPT",
+        draft="I use ChatGPT to draft release notes.",
+        topic="ChatGPT",
+    )
+
+
+def test_the_private_block_is_in_that_persons_digest_only(scene: Scene) -> None:
+    _nudge(scene.org["alice"], at(1))
+    mine = digest_build(scene.org["alice"], WEEK)
+    assert [n.text for n in mine.nudges] == [
+        "Your way of using ChatGPT could help 6 colleagues in your role."
+    ]
+    assert mine.nudges[0].path.startswith("/hub/new/?kind=tip&title=How+I+use+ChatGPT")
+    assert "Just for you" in digest_html(mine) and "JUST FOR YOU" in digest_text(mine)
+    for other in ("bob", "charlie", "erin"):
+        theirs = digest_build(scene.org[other], WEEK)
+        assert theirs.nudges == ()
+        assert "ChatGPT" not in digest_html(theirs) + digest_text(theirs)
+    run = digest_send(WEEK)
+    assert run.sent == 7
+    with_nudge = [m.to for m in mail.outbox if "ChatGPT" in m.body]
+    assert with_nudge == [["alice@example.com"]]
+
+
+def test_a_nudge_alone_is_worth_a_digest_and_an_old_one_is_not(scene: Scene) -> None:
+    quiet = IsoWeek(2026, 20)
+    _nudge(scene.org["alice"], quiet.start + timedelta(days=1))
+    assert not digest_build(scene.org["alice"], quiet).is_empty
+    assert digest_build(scene.org["alice"], quiet.shifted(5)).is_empty  # shown for 4 weeks
 
 
 @pytest.mark.parametrize("text", ["2026-W10", "2026W10", "2026-w10"])

@@ -12,8 +12,9 @@ from django.test import Client
 from peerwheel.digest.models import DigestSubscription
 from peerwheel.digest.rendering import digest_html, digest_text
 from peerwheel.digest.services import digest_build
+from peerwheel.insights.models import Nudge
 from tests.conftest import sign_in
-from tests.digest.conftest import WEEK, Scene
+from tests.digest.conftest import WEEK, Scene, at
 
 URL = "/digest/me/"
 
@@ -66,9 +67,22 @@ def test_the_email_switch_is_the_persons_own(
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)  # Playwright's loop gets its own database connection
 def test_the_html_and_text_email_read_right_in_the_browser(scene: Scene, browser_page: Any) -> None:
+    Nudge.objects.create(
+        person=scene.org["charlie"],
+        kind="invisible_success",
+        week=WEEK.monday,
+        created=at(1),
+        message="Your way of using Copilot could help 5 colleagues in your role.",
+        title="How I use Copilot",
+        draft="I use Copilot for proposals.",
+    )
     digest = digest_build(scene.org["charlie"], WEEK)
     page = browser_page
     page.set_content(digest_html(digest))
+    private = page.locator("[data-testid=private-block]")
+    assert private.is_visible()
+    assert "Only you see this part" in private.inner_text()
+    assert "could help 5 colleagues in your role" in private.inner_text()
     assert page.locator("h1").inner_text() == "Hi Charlie, here is the week of 2 March 2026"
     close = page.locator("#close-to-you + .digest-item")
     assert "Carol's win" in close.inner_text()

@@ -91,6 +91,7 @@ class DigestNudge:
 
     text: str
     draft: str
+    path: str  # the hub's new-post form, prefilled with the draft
 
 
 @dataclass(frozen=True)

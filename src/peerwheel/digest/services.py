@@ -1,6 +1,7 @@
 """The weekly digest's writes and its one builder (docs/digest.md).
 
-- `digest_build(person, week)`: one person's digest (what the "My digest" page shows).
+- `digest_build(person, week)`: one person's digest (what the "My digest" page shows), its
+  private part (the person's own nudges, `insights.selectors.nudges_for_person`) included.
 - `digest_send(week)`: everyone's, in batches: email through Django's email backend, and the
   week's post to the Slack channel when a webhook is set. A `DigestSend` row is claimed before a
   message goes and removed only when sending it failed, so a re-run sends only what has not gone
@@ -23,13 +24,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from peerwheel.digest.content import Digest, Reader, WeekIndex
+from peerwheel.digest.content import Digest, DigestNudge, Reader, WeekIndex
 from peerwheel.digest.links import post_path
 from peerwheel.digest.models import DigestChannel, DigestSend, DigestSubscription
 from peerwheel.digest.rendering import digest_message
 from peerwheel.digest.slack import SLACK_ITEMS, slack_text, webhook_post
 from peerwheel.digest.weeks import IsoWeek
 from peerwheel.hub.selectors import question_stages_of, week_activity
+from peerwheel.insights.selectors import nudges_for_person
 from peerwheel.org.models import Person, Tie
 from peerwheel.org.selectors import people_current
 
@@ -90,7 +92,17 @@ def readers_of(people: Iterable[Person], week: IsoWeek) -> list[Reader]:
     ]
 
 
-def _digest(index: WeekIndex, reader: Reader, week: IsoWeek) -> Digest:
+def nudges_of(person: Person, week: IsoWeek) -> tuple[DigestNudge, ...]:
+    """The person's own open nudges at the end of the week (insights; one query)."""
+    return tuple(
+        DigestNudge(text=nudge.message, draft=nudge.draft, path=nudge.draft_url)
+        for nudge in nudges_for_person(person, now=week.end)
+    )
+
+
+def _digest(
+    index: WeekIndex, reader: Reader, week: IsoWeek, nudges: tuple[DigestNudge, ...]
+) -> Digest:
     close, across, questions = index.digest_parts(reader)
     return Digest(
         person_id=reader.person_id,
@@ -101,13 +113,14 @@ def _digest(index: WeekIndex, reader: Reader, week: IsoWeek) -> Digest:
         close=close,
         across=across,
         questions=questions,
+        nudges=nudges,
     )
 
 
 def digest_build(person: Person, week: IsoWeek) -> Digest:
     """One person's digest of `week`; `Digest.is_empty` when there is nothing to tell."""
     (reader,) = readers_of([person], week)
-    return _digest(week_index(week), reader, week)
+    return _digest(week_index(week), reader, week, nudges_of(person, week))
 
 
 def digest_subscription_set(*, person: Person, email: bool, now: datetime | None = None) -> None:
@@ -249,8 +262,11 @@ def digest_send(
                 ).values_list("person_id", flat=True)
             )
             run.already_sent += len(sent)
-            people = Person.objects.filter(pk__in=set(chunk) - sent).order_by("pk")
-            digests = [_digest(index, r, week) for r in readers_of(people, week)]
+            people = list(Person.objects.filter(pk__in=set(chunk) - sent).order_by("pk"))
+            digests = [
+                _digest(index, reader, week, nudges_of(person, week))
+                for person, reader in zip(people, readers_of(people, week), strict=True)
+            ]
             full = [d for d in digests if not d.is_empty]
             run.empty += len(digests) - len(full)
             if dry_run:
