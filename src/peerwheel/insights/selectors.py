@@ -36,7 +36,7 @@ from peerwheel.insights.momentum.data import momentum_data
 from peerwheel.insights.momentum.people import invisible_success_ids
 from peerwheel.org.models import Person, Tie
 from peerwheel.org.selectors import people_current
-from peerwheel.usage.selectors import usage_records
+from peerwheel.usage.selectors import usage_frame
 
 #: the window of a champion's hub evidence (DESIGN.md: the last 12 weeks)
 EVIDENCE_WEEKS = 12
@@ -97,17 +97,22 @@ def _current_people() -> list[tuple[int, str, str, str]]:
 
 
 def _first_usage(until: date) -> dict[int, date]:
-    """Person id → the Monday of their first week with an AI action before `until`."""
-    records = usage_records()
+    """Person id → the Monday of their first week with an AI action before `until`.
+
+    Reads `usage_frame` (numbers only): `usage_records` would also build the external id and
+    tool of every weekly record, strings that cost more than the rest of the read at scale."""
+    records = usage_frame()
     if records.empty:
         return {}
-    used = records[
-        records["person_id"].notna()
-        & ((records["actions"] > 0) | (records["agent_actions"] > 0))
-        & (records["week"] < pd.Timestamp(until))
-    ]
-    first = used.groupby("person_id")["week"].min()
-    return {int(person): week.date() for person, week in first.items()}
+    person = records["person_id"].to_numpy(dtype=np.float64)
+    week = records["week"].to_numpy()
+    used = (
+        ~np.isnan(person)
+        & ((records["actions"].to_numpy() > 0) | (records["agent_actions"].to_numpy() > 0))
+        & (week < np.datetime64(until, "ns"))
+    )
+    first = pd.Series(week[used]).groupby(person[used].astype(np.int64)).min()
+    return {int(p): w.date() for p, w in first.items()}
 
 
 def flywheel_inputs(*, as_of: date) -> FlywheelInputs:
@@ -127,19 +132,25 @@ def flywheel_inputs(*, as_of: date) -> FlywheelInputs:
         day = at.astimezone(UTC).date()
         if person not in first or day < first[person]:
             first[person] = day
-    events = [
-        (index[s], index[t], kind, at.astimezone(UTC).date())
-        for s, t, kind, at in influence_event_rows(until=until)
-        if s in index and t in index and kind in EVENT_KINDS
-    ]
+    code_of = {kind: code for code, kind in enumerate(EVENT_KINDS)}
+    ev_source, ev_target, ev_kind, ev_date = [], [], [], []
+    for s, t, kind, at in influence_event_rows(until=until):
+        source, target, code = index.get(s), index.get(t), code_of.get(kind)
+        if source is not None and target is not None and code is not None:
+            ev_source.append(source)
+            ev_target.append(target)
+            ev_kind.append(code)
+            ev_date.append(at.astimezone(UTC).date())
 
-    starts = [d for pk, d in first.items() if pk in index] + [e[3] for e in events]
+    starts = [d for pk, d in first.items() if pk in index]
+    if ev_date:
+        starts.append(min(ev_date))
     origin = _monday(min(starts)) if starts else _monday(as_of)
     adoption_day = np.full(len(people), -1, dtype=np.int32)
     for person, day in first.items():
         if person in index:
             adoption_day[index[person]] = (day - origin).days
-    indptr, indices, weights, tie_count = _tie_network(index, len(people))
+    indptr, indices, weights, tie_count = _tie_network(person_ids)
     data = AdoptionData(
         n_people=len(people),
         indptr=indptr,
@@ -148,10 +159,12 @@ def flywheel_inputs(*, as_of: date) -> FlywheelInputs:
         department=department,
         adoption_day=adoption_day,
         seeded=seeded_first_week(adoption_day),
-        event_source=np.array([e[0] for e in events], dtype=np.int32),
-        event_target=np.array([e[1] for e in events], dtype=np.int32),
-        event_kind=np.array([EVENT_KINDS.index(e[2]) for e in events], dtype=np.int8),
-        event_day=np.array([(e[3] - origin).days for e in events], dtype=np.int32),
+        event_source=np.array(ev_source, dtype=np.int32),
+        event_target=np.array(ev_target, dtype=np.int32),
+        event_kind=np.array(ev_kind, dtype=np.int8),
+        event_day=(np.array(ev_date, dtype="datetime64[D]") - np.datetime64(origin, "D")).astype(
+            np.int32
+        ),
         as_of_day=(as_of - origin).days,
     )
     department_by_person = {row[0]: department_code[row[3]] for row in people}
@@ -170,23 +183,25 @@ def flywheel_inputs(*, as_of: date) -> FlywheelInputs:
         departments=tuple(names_of_departments),
         evidence={index[pk]: ev for pk, ev in hub.items() if pk in index},
         ties=tie_count,
-        events=len(events),
+        events=len(ev_source),
     )
 
 
 def _tie_network(
-    index: dict[int, int], n: int
+    person_ids: npt.NDArray[np.int64],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float64] | None, int]:
-    """The undirected tie network over the current people as CSR (a pair tied through several
-    sources keeps its strongest weight), and how many pairs it holds."""
-    a, b, w = [], [], []
+    """The undirected tie network over the current people (`person_ids`, ascending: index i is
+    person_ids[i]) as CSR (a pair tied through several sources keeps its strongest weight), and
+    how many pairs it holds. Ties to anyone else (leavers) are left out."""
     rows = Tie.objects.values_list("person_a_id", "person_b_id", "weight")
-    for pa, pb, weight in rows.iterator(chunk_size=20_000):
-        if pa in index and pb in index:
-            a.append(index[pa])
-            b.append(index[pb])
-            w.append(float(weight))
-    indptr, indices, weights = csr_from_edges(n, a, b, w)
+    columns = list(zip(*rows.iterator(chunk_size=20_000), strict=True)) or [(), (), ()]
+    pa, pb = (np.array(c, dtype=np.int64) for c in columns[:2])
+    weight = np.array(columns[2], dtype=np.float64)
+    n = person_ids.shape[0]
+    a = np.minimum(np.searchsorted(person_ids, pa), max(n - 1, 0))
+    b = np.minimum(np.searchsorted(person_ids, pb), max(n - 1, 0))
+    known = (person_ids[a] == pa) & (person_ids[b] == pb) if n else np.zeros(0, dtype=bool)
+    indptr, indices, weights = csr_from_edges(n, a[known], b[known], weight[known])
     return indptr, indices, weights, int(indices.shape[0] // 2)
 
 
