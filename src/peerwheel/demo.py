@@ -13,6 +13,7 @@ from django.db import transaction
 
 from peerwheel.accounts.roles import Role
 from peerwheel.accounts.services import user_create
+from peerwheel.digest.demo import digest_demo
 from peerwheel.engine.demo_org import DemoOrgConfig, generate_demo_org
 from peerwheel.hub.demo import hub_demo
 from peerwheel.insights.demo import insights_demo
@@ -71,6 +72,7 @@ DEMO_STEPS: list[DemoStep] = [
     demo_survey_wave,
     simulate_demo,
     insights_demo,
+    digest_demo,  # last week's digest, after everything it reads (nudges included)
 ]
 
 
