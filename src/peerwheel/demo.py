@@ -13,9 +13,11 @@ from django.db import transaction
 
 from peerwheel.accounts.roles import Role
 from peerwheel.accounts.services import user_create
+from peerwheel.catalog.demo import catalog_demo
 from peerwheel.digest.demo import digest_demo
 from peerwheel.engine.demo_org import DemoOrgConfig, generate_demo_org
 from peerwheel.hub.demo import hub_demo
+from peerwheel.hub.stages_demo import stages_demo
 from peerwheel.insights.demo import insights_demo
 from peerwheel.org.demo import DemoContext, DemoStep, demo_organisation_load
 from peerwheel.org.models import Person
@@ -69,8 +71,10 @@ DEMO_STEPS: list[DemoStep] = [
     hub_demo,
     usage_demo,
     _demo_logins,
+    stages_demo,  # champions' stage corrections: after the logins
     demo_survey_wave,
     simulate_demo,
+    catalog_demo,  # after the logins (the lead answers reviews) and the program's scope
     insights_demo,
     digest_demo,  # last week's digest, after everything it reads (nudges included)
 ]

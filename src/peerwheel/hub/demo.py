@@ -47,6 +47,10 @@ PEER_RATE = 0.06
 BACKGROUND = 0.001  # weekly chance of starting alone
 #: the generation interval: weight of a gap of k weeks between an adopter and whom they bring
 GENERATION = np.array([0.0, 0.4, 0.3, 0.2, 0.1])
+#: the weekly chance that someone who has not adopted asks a question, at the launch
+CURIOUS = 0.008
+#: the share of askers who pick their question's stage themselves (the classifier does the rest)
+ASKER_CHOOSES = 0.15
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,9 @@ class _Writer:
         self.context = context
         self.plan = plan
         self.rng = np.random.default_rng([context.seed, 4])
+        # its own stream, so the askers' stage choices leave the rest of the demo as it was
+        self.choices = np.random.default_rng([context.seed, 9])
+        self.intended: dict[int, int] = {}  # question id → the stage its template stands for
         self.start = demo_week_zero()
         self.frame: pd.DataFrame = context.org.people
         self.posts: list[tuple[Post, int]] = []  # (post, author node)
@@ -202,7 +209,8 @@ class _Writer:
 
     def question(self, node: int, week: int, *, adopted: bool) -> Post | None:
         """Before adopting people ask what it is and how to get it; after, how to do and build
-        things, more so as the months pass."""
+        things, more so as the months pass. The classifier gives most their stage (hub/stages.py);
+        a few askers pick it themselves."""
         progress = week / WEEKS
         if adopted:
             weights = np.array([0.0, 0.5 - 0.4 * progress, 0.6 + progress, 0.05 + 0.8 * progress])
@@ -212,17 +220,21 @@ class _Writer:
         task = self.tasks_of(node)[int(self.rng.integers(len(self.tasks_of(node))))]
         title, body = text.QUESTIONS[stage][int(self.rng.integers(len(text.QUESTIONS[stage])))]
         values = {"dept": self.frame.at[node, "department"], "tool": task.tool, "task": task.task}
-        return self._publish(
+        chosen = stage if self.choices.random() < ASKER_CHOOSES else None
+        question = self._publish(
             node,
             kind="question",
             title=title.format(**values),
             body=body.format(**values),
             tool=task.tool if stage >= 3 else "",
             task=task.task if stage >= 3 else "",
-            question_stage=stage,
+            question_stage=chosen,
             anonymous=stage <= 2 and self.rng.random() < 0.2,
             at=self.at(week),
         )
+        if question is not None:
+            self.intended[question.pk] = stage
+        return question
 
     def _publish(self, node: int, **fields: object) -> Post | None:
         try:
@@ -267,7 +279,7 @@ class _Writer:
     def answers(self, question: Post, adopted: npt.NDArray[np.int64]) -> None:
         if self.rng.random() < 0.2 or len(adopted) < 3:
             return  # some questions wait: the champions' page shows them first
-        stage = question.question_stage or 1
+        stage = self.intended.get(question.pk, question.question_stage or 1)
         helpers = self.rng.choice(adopted, size=min(len(adopted), 3), replace=False)
         first = None
         for helper in helpers[: int(self.rng.integers(1, 4))]:
@@ -348,7 +360,9 @@ def hub_demo(context: DemoContext) -> None:
         if week == 1:  # a pilot shares a failure early (a Crawl gate)
             writer.post(int(rng.choice(earlier[earlier != 0])), week, kind="fail")
         not_yet = np.flatnonzero((plan.weeks == NEVER) | (plan.weeks > week))
-        for node in not_yet[rng.random(len(not_yet)) < 0.004]:
+        # Curiosity is highest at the launch and fades: "what is this?" gives way to "how do I".
+        curious = CURIOUS * (1 - 0.7 * week / WEEKS)
+        for node in not_yet[rng.random(len(not_yet)) < curious]:
             question = writer.question(int(node), week, adopted=False)
             if question is not None:
                 writer.answers(question, earlier)

@@ -358,6 +358,17 @@ QUESTIONS: dict[int, tuple[tuple[str, str], ...]] = {
          "details. What do you do to keep it honest?"),
         ("How do I use {tool} for {task} with long documents?", "It seems to forget the start "
          "of the document. Any tricks?"),
+        ("How do I get access to the numbers behind {tool}'s summary of {task}?", "It gives me "
+         "a neat summary, but I need the figures it used. Can I get it to list them?"),
+        ("What is the best prompt for {task}?", "Mine works half the time. What do you paste "
+         "in, and in what order?"),
+        ("How do I make {tool} use our glossary for {task}?", "It keeps using words our "
+         "clients never use."),
+        ("Can {tool} compare two versions of a document for {task}?", "I want the changes "
+         "listed, not a rewrite."),
+        # phrased so that the classifier often misjudges it: the champions correct those
+        ("Which {tool} settings work best for {task}?", "Long or short answers, one chat or a "
+         "new one each time?"),
     ),
     4: (
         ("Has anyone built an agent that does {task} end to end?", "I want it to gather the "
@@ -367,6 +378,12 @@ QUESTIONS: dict[int, tuple[tuple[str, str], ...]] = {
         ("Can we build a shared assistant for {dept} that knows our playbook?", "A single "
          "assistant with our documents so new joiners get consistent answers. Has anyone "
          "tried this?"),
+        ("Could {tool} watch our shared inbox and draft replies for {task}?", "Nobody here has "
+         "wired it to a mailbox yet. What would it take, and who signs off on the data?"),
+        ("Has anyone chained {tool} to our data warehouse for {task}?", "A pipeline that pulls "
+         "the numbers, writes the commentary and flags anomalies before anyone asks."),
+        ("What would it take to give an agent our API key and let it run {task} overnight?",
+         "Read-only first. Has anyone in {dept} tried anything like it?"),
     ),
 }  # fmt: skip
 ANSWERS: dict[int, tuple[str, ...]] = {
