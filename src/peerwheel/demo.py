@@ -13,6 +13,7 @@ from django.db import transaction
 
 from peerwheel.accounts.roles import Role
 from peerwheel.accounts.services import user_create
+from peerwheel.catalog.demo import catalog_demo
 from peerwheel.digest.demo import digest_demo
 from peerwheel.engine.demo_org import DemoOrgConfig, generate_demo_org
 from peerwheel.hub.demo import hub_demo
@@ -73,6 +74,7 @@ DEMO_STEPS: list[DemoStep] = [
     stages_demo,  # champions' stage corrections: after the logins
     demo_survey_wave,
     simulate_demo,
+    catalog_demo,  # after the logins (the lead answers reviews) and the program's scope
     insights_demo,
     digest_demo,  # last week's digest, after everything it reads (nudges included)
 ]
