@@ -205,3 +205,7 @@ class WavePlan(models.Model):
 
     def __str__(self) -> str:
         return f"wave plan of {self.as_of} ({self.unit}s)"
+
+
+# The program-sessions part (cohorts, promptathons, show-and-tell, calendar tokens).
+from peerwheel.program.models_sessions import Attendance, CalendarToken, Cohort, CohortMember, Session, SessionPresenter  # noqa: E402, F401, E501, I001  # fmt: skip
