@@ -32,6 +32,14 @@ from peerwheel.hub.errors import HubForbiddenError, HubGoneError, HubInputError,
 from peerwheel.hub.feed import feed_rank
 from peerwheel.hub.models import Answer, InfluenceEvent, Post, PostKind, Reaction, Trial
 from peerwheel.hub.search import search_queryset
+from peerwheel.hub.session_reads import AgendaPost as AgendaPost
+from peerwheel.hub.session_reads import PostTrials as PostTrials
+from peerwheel.hub.session_reads import TaggedPost as TaggedPost
+from peerwheel.hub.session_reads import fail_for_agenda as fail_for_agenda
+from peerwheel.hub.session_reads import first_time_sharers as first_time_sharers
+from peerwheel.hub.session_reads import tagged_posts as tagged_posts
+from peerwheel.hub.session_reads import trials_of as trials_of
+from peerwheel.hub.session_reads import wins_most_tried as wins_most_tried
 from peerwheel.hub.stage_mix import question_stage_mix as question_stage_mix
 from peerwheel.hub.validation import kind as clean_kind
 from peerwheel.hub.views_data import (
