@@ -249,6 +249,7 @@ def catalog_demo(context: DemoContext) -> None:
     weights = np.array([q[3] for q in QUESTIONS], dtype=float)
     start = demo_week_zero()
     now = timezone.now()
+    reviews = 0
     for week in range(WEEKS):
         for _ in range(1 + week // 4):
             tool, use, data_class, _ = QUESTIONS[
@@ -260,7 +261,8 @@ def catalog_demo(context: DemoContext) -> None:
             person = people[int(rng.integers(len(people)))]
             answer = catalog_ask(asker=person, tool=tool, use=use, data_class=data_class, now=asked)
             if answer.answer == "review":
-                _resolve(answer.request_id, asked, lead, rng)
+                reviews += 1
+                _resolve(answer.request_id, asked, lead, rng, late=reviews % 6 == 3)
     for days_ago, index, tool, use, data_class in OPEN_QUESTIONS:
         day = timezone.localdate() - timedelta(days=days_ago)
         asked = timezone.make_aware(datetime.combine(day, time(10, 30)))
@@ -284,10 +286,11 @@ def catalog_demo(context: DemoContext) -> None:
     )
 
 
-def _resolve(request_id: int, asked: datetime, lead: User, rng: np.random.Generator) -> None:
-    """The lead answers within 0-2 working days, one time in eight a day or two late."""
+def _resolve(
+    request_id: int, asked: datetime, lead: User, rng: np.random.Generator, *, late: bool
+) -> None:
+    """The lead answers within 0-2 working days, or (`late`) a day or two after the deadline."""
     request = UseRequest.objects.select_related("tool").get(pk=request_id)
-    late = rng.random() < 0.125
     days = int(rng.integers(3, 5)) if late else int(rng.integers(0, 3))
     day = add_working_days(asked.date(), days)
     when = timezone.make_aware(datetime.combine(day, time(16, 0)))
