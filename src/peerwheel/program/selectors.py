@@ -17,6 +17,12 @@ from django.utils import timezone
 from peerwheel.core.errors import NotFoundError
 from peerwheel.org.selectors import people_current
 from peerwheel.program.models import Champion, Gate, ScopeEntry, Stage, StageMove
+from peerwheel.program.sessions_selectors import SessionView as SessionView
+from peerwheel.program.sessions_selectors import (
+    completed_cohort_person_ids,
+    session_program_actions,
+)
+from peerwheel.program.sessions_selectors import next_session as next_session
 
 
 def _today() -> date:
@@ -58,8 +64,8 @@ def champion_person_ids(*, on: date | None = None) -> set[int]:
 def program_actions(*, since: date, until: date) -> list[tuple[int | None, date]]:
     """(department id or None for organisation-wide, day) of every program push in
     [since, until]: a stage move (organisation-wide), a department, site or person joining the
-    scope (their department). The program-sessions part adds cohorts, promptathons and
-    show-and-tell. Organic demand's "before any push"."""
+    scope (their department); a cohort or promptathon start, a show-and-tell session
+    (program/sessions_selectors.py). Organic demand's "before any push"."""
     actions: set[tuple[int | None, date]] = set()
     for moved in StageMove.objects.filter(
         moved_at__date__gte=since, moved_at__date__lte=until
@@ -81,12 +87,13 @@ def program_actions(*, since: date, until: date) -> list[tuple[int | None, date]
                 .distinct()
             ):
                 actions.add((at_site, day))
+    actions |= session_program_actions(since=since, until=until)
     return sorted(actions, key=lambda action: (action[1], action[0] or 0))
 
 
 def trained_person_ids() -> set[int]:
     """People recorded as trained (a cohort completed, a training import); empty if none."""
-    return set()
+    return completed_cohort_person_ids()
 
 
 # --- the program's own reads --------------------------------------------------------------------
