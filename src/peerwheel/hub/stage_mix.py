@@ -28,6 +28,7 @@ STAGES = (1, 2, 3, 4)
 GROUPS = {"department": "author__department__name", "site": "author__site__name"}
 NO_GROUP = "(none)"
 
+
 def _month(day: date) -> date:
     return day.replace(day=1)
 
