@@ -182,6 +182,11 @@ class WeekIndex:
         tried_total = np.asarray([p.tried_count for p in posts], dtype=np.float64)
         best = np.lexsort((self.ids, -self.created, -tried_total, -self.tried_week))
         self.org_best = best[(self.item & self.shared)[best]]
+        self.stage_weights = {
+            stage: np.asarray([weights.get(k, 1.0) for k in self.kind], dtype=np.float64)
+            for stage, weights in STAGE_WEIGHTS.items()
+        }
+        self._paths: dict[int, str] = {}
 
     def _closeness(
         self,
@@ -218,9 +223,7 @@ class WeekIndex:
         )
         closeness = np.maximum(by_author, best_trier)
         own = self.author == reader.person_id
-        weights = STAGE_WEIGHTS[reader.stage]
-        stage_weight = np.asarray([weights.get(k, 1.0) for k in self.kind], dtype=np.float64)
-        score = closeness * (1.0 + np.log1p(self.tried_week)) * stage_weight
+        score = closeness * (1.0 + np.log1p(self.tried_week)) * self.stage_weights[reader.stage]
         eligible = self.item & (closeness >= CLOSE) & ~own
         order = np.lexsort((self.ids, -self.created, -score))
         chosen = [int(i) for i in order[eligible[order]][:MAX_CLOSE]]
@@ -257,8 +260,13 @@ class WeekIndex:
             author_name=post.author_name,
             why=why,
             minutes_saved=post.minutes_saved,
-            path=self.post_path(post.id),
+            path=self._path(post.id),
         )
+
+    def _path(self, post_id: int) -> str:
+        if post_id not in self._paths:
+            self._paths[post_id] = self.post_path(post_id)
+        return self._paths[post_id]
 
     def _why_close(self, by_author: float, by_trier: float, triers: float) -> str:
         if by_author >= by_trier:

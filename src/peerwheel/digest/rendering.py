@@ -8,11 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from peerwheel.digest.content import Digest
-from peerwheel.digest.links import absolute, unsubscribe_url
+from peerwheel.digest.links import page_url, unsubscribe_url
 
 #: Email clients ignore style sheets, so the email's look is in style attributes; the web
 #: preview renders the same template with none (its Content-Security-Policy refuses them, and
@@ -42,14 +41,21 @@ def _styles(email: bool) -> dict[str, str]:
 
 
 def digest_context(digest: Digest, *, email: bool = True) -> dict[str, Any]:
+    """What both templates read; the sections in the order the digest shows them."""
+    sections = [
+        ("close-to-you", "Close to you", digest.close),
+        ("across", "Across the organisation", digest.across),
+        ("questions", "Questions at your stage", digest.questions),
+    ]
     return {
         "digest": digest,
+        "sections": [(key, title, items) for key, title, items in sections if items],
         "base": settings.PEERWHEEL_BASE_URL,
         "s": _styles(email),
         "email": email,
         "unsubscribe_url": unsubscribe_url(digest.person_id),
-        "my_digest_url": absolute(reverse("digest:me")),
-        "new_post_url": absolute(reverse("hub:new")),
+        "my_digest_url": page_url("digest:me"),
+        "new_post_url": page_url("hub:new"),
     }
 
 
@@ -63,20 +69,21 @@ def digest_subject(digest: Digest) -> str:
     return f"Your Peerwheel digest for {digest.week.label}"
 
 
-def digest_html(digest: Digest) -> str:
-    return render_to_string("digest/email.html", digest_context(digest))
+def digest_html(digest: Digest, context: dict[str, Any] | None = None) -> str:
+    return render_to_string("digest/email.html", context or digest_context(digest))
 
 
-def digest_text(digest: Digest) -> str:
-    return render_to_string("digest/email.txt", digest_context(digest))
+def digest_text(digest: Digest, context: dict[str, Any] | None = None) -> str:
+    return render_to_string("digest/email.txt", context or digest_context(digest))
 
 
 def digest_message(digest: Digest) -> EmailMultiAlternatives:
     """The email: plain text with the HTML alternative, and one-click unsubscribe headers."""
-    unsubscribe = unsubscribe_url(digest.person_id)
+    context = digest_context(digest)
+    unsubscribe = context["unsubscribe_url"]
     message = EmailMultiAlternatives(
         subject=digest_subject(digest),
-        body=digest_text(digest),
+        body=digest_text(digest, context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[digest.email],
         headers={
@@ -84,5 +91,5 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(digest_html(digest), "text/html")
+    message.attach_alternative(digest_html(digest, context), "text/html")
     return message
