@@ -90,6 +90,7 @@ PAGES: dict[str, Page] = {
     "hub:search": Page(HUB),
     "hub:mine": Page(HUB),
     "insights:flywheel": Page(AGGREGATES),
+    "insights:momentum": Page(AGGREGATES),
     "simulate:home": Page(SIMULATIONS),
     "simulate:run": Page(SIMULATIONS),
     "simulate:run_progress": Page(SIMULATIONS),

@@ -18,7 +18,7 @@ from peerwheel.digest.demo import digest_demo
 from peerwheel.engine.demo_org import DemoOrgConfig, generate_demo_org
 from peerwheel.hub.demo import hub_demo
 from peerwheel.hub.stages_demo import stages_demo
-from peerwheel.insights.demo import insights_demo
+from peerwheel.insights.demo import insights_demo, momentum_demo
 from peerwheel.org.demo import DemoContext, DemoStep, demo_organisation_load
 from peerwheel.org.models import Person
 from peerwheel.simulate.demo import simulate_demo
@@ -76,6 +76,7 @@ DEMO_STEPS: list[DemoStep] = [
     simulate_demo,
     catalog_demo,  # after the logins (the lead answers reviews) and the program's scope
     insights_demo,
+    momentum_demo,  # nudges to invisible successes, before the digest that carries them
     digest_demo,  # last week's digest, after everything it reads (nudges included)
 ]
 

@@ -137,31 +137,29 @@ class HubActivity:
     demos: tuple[tuple[int, datetime], ...]
 
 
-def hub_activity(*, since: datetime, until: datetime) -> HubActivity:
-    """Posts, answers, trials and demos from `since` (inclusive) to `until` (exclusive)."""
+def hub_activity(*, since: datetime, until: datetime, person: int | None = None) -> HubActivity:
+    """Posts, answers, trials and demos from `since` (inclusive) to `until` (exclusive); only
+    one person's own when `person` is given."""
     window = {"created__gte": since, "created__lt": until}
-    posts = Post.objects.filter(deleted__isnull=True, **window).values_list(
-        "author_id", "kind", "anonymous", "created", "question_stage"
-    )
-    answers = Answer.objects.filter(post__deleted__isnull=True, **window).values_list(
-        "author_id", "post__kind", "post__author_id", "created"
-    )
-    demos = (
-        InfluenceEvent.objects.filter(kind=InfluenceKind.ATTENDED_DEMO, **window)
-        .values_list("source_id", "created")
-        .order_by("created")
-        .distinct()
-    )
+    posts = Post.objects.filter(deleted__isnull=True, **window)
+    answers = Answer.objects.filter(post__deleted__isnull=True, **window)
+    trials = Trial.objects.filter(**window)
+    demos = InfluenceEvent.objects.filter(kind=InfluenceKind.ATTENDED_DEMO, **window)
+    if person is not None:
+        posts, answers = posts.filter(author_id=person), answers.filter(author_id=person)
+        trials, demos = trials.filter(person_id=person), demos.filter(source_id=person)
     return HubActivity(
-        posts=tuple(posts.order_by("created", "id")),
+        posts=tuple(
+            posts.order_by("created", "id").values_list(
+                "author_id", "kind", "anonymous", "created", "question_stage"
+            )
+        ),
         answers=tuple(
             (author, kind, author == asker, at)
-            for author, kind, asker, at in answers.order_by("created", "id")
+            for author, kind, asker, at in answers.order_by("created", "id").values_list(
+                "author_id", "post__kind", "post__author_id", "created"
+            )
         ),
-        trials=tuple(
-            Trial.objects.filter(**window)
-            .order_by("created", "id")
-            .values_list("person_id", "created")
-        ),
-        demos=tuple(demos),
+        trials=tuple(trials.order_by("created", "id").values_list("person_id", "created")),
+        demos=tuple(demos.order_by("created").values_list("source_id", "created").distinct()),
     )

@@ -18,6 +18,7 @@ from django.db.models import Count, Max
 
 from peerwheel.core.models import Import
 from peerwheel.hub.models import Answer, InfluenceEvent, Post, Trial
+from peerwheel.insights.models import Nudge
 from peerwheel.insights.report import flywheel_report
 from peerwheel.org.models import Person, Tie
 
@@ -34,6 +35,8 @@ def data_fingerprint() -> str:
         Post.objects.aggregate(n=Count("pk"), last=Max("pk"), edited=Max("edited")),
         Trial.objects.aggregate(n=Count("pk"), last=Max("updated")),
         Answer.objects.aggregate(n=Count("pk"), last=Max("pk")),
+        # momentum's nudges (program and catalogue changes reach it within CACHE_SECONDS)
+        Nudge.objects.aggregate(n=Count("pk"), last=Max("pk"), shared=Max("shared_at")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -41,8 +44,8 @@ def data_fingerprint() -> str:
 def flywheel_report_cached(*, as_of: date, what_if_k: int) -> dict[str, Any]:
     """`flywheel_report(...).data`, from the cache when the data has not changed since."""
     key = f"insights:flywheel:{as_of.isoformat()}:{what_if_k}:{data_fingerprint()}"
-    report = cache.get(key)
+    report: dict[str, Any] | None = cache.get(key)
     if report is None:
         report = flywheel_report(as_of=as_of, what_if_k=what_if_k).data
         cache.set(key, report, CACHE_SECONDS)
-    return report  # type: ignore[no-any-return]
+    return report

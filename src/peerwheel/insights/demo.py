@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,9 @@ from django.utils import timezone
 
 from peerwheel.hub.demo import demo_adoption_plan, demo_week_zero
 from peerwheel.hub.events_import import influence_events_import
+from peerwheel.insights.momentum import momentum_blocks, momentum_data
 from peerwheel.insights.report import flywheel_report
+from peerwheel.insights.services import nudges_create
 from peerwheel.org.demo import DemoContext
 from peerwheel.usage.ties_import import ties_import
 
@@ -97,4 +99,37 @@ def insights_demo(context: DemoContext) -> None:
         f"Flywheel R {r['value']:.2f} ({r['low']:.2f}–{r['high']:.2f}), above 1 in "
         f"{' and '.join(spinning) or 'no department'}; "
         f"{len(report['champions'])} natural champions{ahead}."
+    )
+
+
+#: the demo's first round of nudges: five weeks ago, so the follow-up has had its 4 weeks
+EARLIER_NUDGES = timedelta(weeks=5)
+
+
+def momentum_demo(context: DemoContext) -> None:
+    """Nudge the invisible successes (five weeks ago and now, as a weekly run would have) and
+    note each momentum measure as the dashboard shows it."""
+    today = timezone.localdate()
+    earlier = today - EARLIER_NUDGES
+    nudges_create(
+        as_of=earlier,
+        now=datetime.combine(earlier, time(9), tzinfo=timezone.get_current_timezone()),
+    )
+    made = nudges_create(as_of=today)
+    data = momentum_data(as_of=today)
+    blocks = momentum_blocks(data, set(data.people))
+    invisible = blocks["invisible_successes"]
+    recent = blocks["organic_demand"][-4:]
+    signals = sum(sum(week["signals"].values()) for week in recent)
+    mix = blocks["question_stages"]["mix"]
+    advanced = (
+        (mix["counts"]["3"] + mix["counts"]["4"]) / mix["questions"] if mix["questions"] else 0
+    )
+    leaders = blocks["leader_consistency"]
+    context.notes.append(
+        f"Momentum: {signals} organic-demand signals in the last 4 weeks; {advanced:.0%} of "
+        f"{mix['questions']} questions at stage 3 or 4; {invisible['count']} invisible successes "
+        f"({len(made)} nudged now; {invisible['shared_after_nudge']} of {invisible['nudged']} "
+        f"nudged earlier shared within 4 weeks); {leaders.get('leaders') or 0} leaders' "
+        "consistency as a distribution; psychological safety per department."
     )

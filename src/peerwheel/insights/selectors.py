@@ -28,12 +28,18 @@ from peerwheel.engine.flywheel.data import (
 from peerwheel.hub.activity import (
     HubEvidence,
     champion_evidence,
+    hub_activity,
     influence_event_rows,
     visible_first_use,
 )
 from peerwheel.insights.models import Nudge
-from peerwheel.insights.momentum.data import momentum_data
-from peerwheel.insights.momentum.people import invisible_success_ids
+from peerwheel.insights.momentum.data import momentum_data, momentum_since_until
+from peerwheel.insights.momentum.people import (
+    consistency,
+    days_in_weeks,
+    invisible_success_ids,
+    visible_actions,
+)
 from peerwheel.org.models import Person, Tie
 from peerwheel.org.selectors import people_current
 from peerwheel.usage.selectors import usage_frame
@@ -261,3 +267,13 @@ def nudges_for_person(person: Person, *, now: datetime | None = None) -> tuple[N
         )
         for n in rows
     )
+
+
+def own_consistency(person: Person, *, as_of: date) -> dict[str, object]:
+    """A leader's own consistency (docs/metrics.md, "Momentum"): visible AI actions in the 12
+    complete weeks before `as_of`, active weeks, their share, burstiness. For that person only:
+    leads see the organisation's distribution, never one leader's row."""
+    since, until = momentum_since_until(as_of)
+    hub = hub_activity(since=_at_midnight(since), until=_at_midnight(until), person=person.pk)
+    times = visible_actions(hub).get(person.pk, [])
+    return consistency(days_in_weeks(times, since=since, until=until))

@@ -5,16 +5,30 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from peerwheel.accounts.permissions import require_capability
+from peerwheel.accounts.permissions import has_capability, require_capability
+from peerwheel.accounts.roles import Capability
 from peerwheel.core.charts import figure_html
+from peerwheel.insights.dashboard_views import dashboard_panel
 from peerwheel.org.selectors import headcount_by_department_and_site, org_overview
 from peerwheel.web.charts import headcount_chart
 from peerwheel.web.headcount import suppressed_headcount
+from peerwheel.web.member_home import member_home
 from peerwheel.web.navigation import SECTIONS
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The home page. Leads and analysts get the flywheel dashboard, members their own week;
+    both are panels the page loads (htmx, `?panel=`) so that it answers at once. Below them,
+    the organisation at a glance."""
+    panel = request.GET.get("panel")
+    if panel == "dashboard":
+        require_capability(request.user, Capability.VIEW_AGGREGATES)
+        return dashboard_panel(request)
+    if panel == "member":
+        require_capability(request.user, Capability.USE_HUB)
+        context = {"home": member_home(request.user)}  # type: ignore[arg-type]
+        return render(request, "web/partials/member_home.html", context)
     rows = headcount_by_department_and_site()
     headcount = suppressed_headcount(rows, min_group=settings.PEERWHEEL_MIN_GROUP)
     chart = (
@@ -31,6 +45,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "headcount_chart": chart,
             "hidden_cells": headcount.hidden,
             "min_group": settings.PEERWHEEL_MIN_GROUP,
+            "dashboard": has_capability(request.user, Capability.VIEW_AGGREGATES),
+            "member_panel": has_capability(request.user, Capability.USE_HUB),
+            "query": request.GET.urlencode(),
         },
     )
 

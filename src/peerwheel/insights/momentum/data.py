@@ -105,6 +105,13 @@ class MomentumData:
         return len(members) if self.scope is None else len(members & self.scope)
 
 
+def momentum_since_until(as_of: date) -> tuple[date, date]:
+    """The measured weeks of `as_of`: from the Monday WEEKS weeks before its week's Monday to
+    that Monday (exclusive)."""
+    week = monday(as_of)
+    return week - timedelta(weeks=WEEKS), week
+
+
 def months_start(as_of: date) -> date:
     """The first day of the first of the MONTHS months shown (the as-of month is the last)."""
     year, month = as_of.year, as_of.month - (MONTHS - 1)

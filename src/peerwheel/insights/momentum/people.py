@@ -8,7 +8,8 @@ presented. An anonymous post is nobody's visible action: nobody sees who wrote i
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ from django.conf import settings
 
 from peerwheel.engine.momentum import active_weeks, burstiness, quartiles
 from peerwheel.engine.privacy import suppressed_groups
+from peerwheel.hub.activity import HubActivity
 from peerwheel.insights.momentum.data import (
     NUDGE_WINDOW,
     WEEKS,
@@ -28,9 +30,8 @@ from peerwheel.insights.momentum.groups import group_rows, partition
 WEEK_BINS = ((0, 0), (1, 3), (4, 6), (7, 9), (10, 12))
 
 
-def visible_actions(data: MomentumData) -> dict[int, list[datetime]]:
-    """Person → the times of their visible AI actions in the hub window, before the as-of date."""
-    hub = data.hub
+def visible_actions(hub: HubActivity) -> dict[int, list[datetime]]:
+    """Person → the times of their visible AI actions in the hub rows."""
     out: dict[int, list[datetime]] = defaultdict(list)
     for author, _kind, anonymous, at, _stage in hub.posts:
         if not anonymous:
@@ -62,7 +63,7 @@ def invisible_success_ids(data: MomentumData, members: set[int] | None = None) -
     visible AI action in the last 12 weeks (from the Monday 12 weeks before the as-of week to
     the as-of date), ascending."""
     start = midnight(data.since)
-    seen = {p for p, times in visible_actions(data).items() if any(t >= start for t in times)}
+    seen = {p for p, times in visible_actions(data.hub).items() if any(t >= start for t in times)}
     pool = data.people.keys() if members is None else members & data.people.keys()
     return sorted(p for p in pool if p in data.heavy and p not in seen)
 
@@ -108,17 +109,18 @@ def invisible_successes(data: MomentumData, members: set[int]) -> dict[str, Any]
 
 
 def _leader_days(data: MomentumData, person: int, actions: dict[int, list[datetime]]) -> list[int]:
-    start = data.since
-    return [
-        (at.astimezone(UTC).date() - start).days
-        for at in actions.get(person, ())
-        if start <= at.astimezone(UTC).date() < data.week
-    ]
+    return days_in_weeks(actions.get(person, ()), since=data.since, until=data.week)
 
 
-def leader_own(data: MomentumData, person: int) -> dict[str, Any]:
-    """One leader's own consistency: active weeks of the last 12, their share, burstiness."""
-    days = _leader_days(data, person, visible_actions(data))
+def days_in_weeks(times: Iterable[datetime], *, since: date, until: date) -> list[int]:
+    """The days (since `since`) of the times that fall in [since, until)."""
+    days = (at.astimezone(UTC).date() for at in times)
+    return [(day - since).days for day in days if since <= day < until]
+
+
+def consistency(days: list[int]) -> dict[str, Any]:
+    """Active weeks of the WEEKS measured (days since their first Monday), their share, the
+    number of actions and burstiness (None under two gaps)."""
     weeks = active_weeks(days, start=0, weeks=WEEKS)
     b = burstiness(days)
     return {
@@ -130,6 +132,11 @@ def leader_own(data: MomentumData, person: int) -> dict[str, Any]:
     }
 
 
+def leader_own(data: MomentumData, person: int) -> dict[str, Any]:
+    """One leader's own consistency: active weeks of the last 12, their share, burstiness."""
+    return consistency(_leader_days(data, person, visible_actions(data.hub)))
+
+
 def leader_consistency(data: MomentumData, members: set[int]) -> dict[str, Any]:
     """The organisation's distribution (never a ranking): leaders, quartiles of the active
     share and of burstiness, leaders per band of active weeks and steady / bursty / too few
@@ -138,7 +145,7 @@ def leader_consistency(data: MomentumData, members: set[int]) -> dict[str, Any]:
     leaders = sorted(p for p in members if p in data.people and data.people[p].is_leader)
     if len(leaders) < min_group:
         return {"leaders": None, "suppressed": True}
-    actions = visible_actions(data)
+    actions = visible_actions(data.hub)
     weeks, bs = [], []
     for person in leaders:
         days = _leader_days(data, person, actions)

@@ -102,7 +102,9 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def verdict(rows: list[dict[str, Any]], *, overall_r: float | None) -> str:
+def verdict(
+    rows: list[dict[str, Any]], *, overall_r: float | None, where: str | None = None
+) -> str:
     """ "The flywheel is spinning in Engineering and Marketing: R 1.4 and 1.2; stalled in
     Legal: no new adopter in 6 weeks, 3 invisible successes." from the rows of one breakdown
     (hidden rows and hidden R left out)."""
@@ -126,10 +128,11 @@ def verdict(rows: list[dict[str, Any]], *, overall_r: float | None) -> str:
     elif stalled:
         parts.append("stalled in " + _and([f"{row['name']} ({_stall(row)})" for row in stalled]))
     if not parts:
+        place = f"in {where}" if where else "across the organisation"
         if overall_r is None:
-            return "Too little data yet to say whether the flywheel is spinning."
+            return f"Too little data yet to say whether the flywheel is spinning {place}."
         state = "spinning" if overall_r >= 1 else "turning slowly"
-        return f"The flywheel is {state}: R {overall_r:.1f} across the organisation."
+        return f"The flywheel is {state} {place}: R {overall_r:.1f}."
     return "The flywheel is " + "; ".join(parts) + "."
 
 
