@@ -12,8 +12,8 @@ from django.conf import settings
 from peerwheel.engine.flywheel.attribution import Attribution
 from peerwheel.engine.flywheel.bass_fit import bass_curve, bass_fit
 from peerwheel.engine.flywheel.critical_mass import critical_mass
-from peerwheel.engine.flywheel.forecast import Forecast, forecast, uncertainty
-from peerwheel.engine.flywheel.what_if import WhatIf, what_if
+from peerwheel.engine.flywheel.forecast import forecast, uncertainty
+from peerwheel.engine.flywheel.what_if import WhatIf, what_ifs
 from peerwheel.engine.privacy import suppressed_groups
 from peerwheel.insights.selectors import FlywheelInputs
 
@@ -115,7 +115,8 @@ def forecast_block(
         "runs": runs,
         "seed": 0,
     }
-    result = forecast(inputs.data, **params)
+    outcomes = _what_ifs(inputs, k, champion_order, params)
+    result = outcomes[0].baseline if outcomes else forecast(inputs.data, **params)
     block["weeks"] = [
         {
             "week": inputs.date_of(7 * int(week)).isoformat(),
@@ -125,32 +126,42 @@ def forecast_block(
         }
         for j, week in enumerate(result.weeks)
     ]
-    if k < 1 or inputs.adopters == inputs.headcount:
-        return block
-    target = _milestone(inputs.adopters / inputs.headcount)
-    for strategy, label in STRATEGIES.items():
-        if strategy == "natural" and (champion_order is None or champion_order.size == 0):
-            continue
-        try:
-            outcome = what_if(
-                inputs.data,
-                k=k,
-                strategy=strategy,
-                champion_order=champion_order,
-                baseline=result,
-                target_share=target,
-                headcount=inputs.headcount,
-                **params,
-            )
-        except ValueError:
-            continue  # nobody left to choose by this strategy
-        block["what_if"].append(_what_if_row(inputs, outcome, result, label))
+    block["what_if"] = [
+        _what_if_row(inputs, outcome, STRATEGIES[outcome.strategy.value]) for outcome in outcomes
+    ]
     return block
 
 
-def _what_if_row(
-    inputs: FlywheelInputs, outcome: WhatIf, baseline: Forecast, label: str
-) -> dict[str, Any]:
+def _what_ifs(
+    inputs: FlywheelInputs,
+    k: int,
+    champion_order: npt.NDArray[np.int64] | None,
+    params: dict[str, Any],
+) -> list[WhatIf]:
+    """The what-if of every strategy with someone to choose, sharing one baseline forecast
+    (engine.flywheel.what_if.what_ifs: one pass); none when nobody is left to add."""
+    if k < 1 or inputs.adopters == inputs.headcount:
+        return []
+    strategies = [
+        s
+        for s in STRATEGIES
+        if s != "natural" or (champion_order is not None and champion_order.size)
+    ]
+    try:
+        return what_ifs(
+            inputs.data,
+            k=k,
+            strategies=strategies,
+            champion_order=champion_order,
+            target_share=_milestone(inputs.adopters / inputs.headcount),
+            headcount=inputs.headcount,
+            **params,
+        )
+    except ValueError:  # a strategy found no non-adopter to choose
+        return []
+
+
+def _what_if_row(inputs: FlywheelInputs, outcome: WhatIf, label: str) -> dict[str, Any]:
     """One strategy's line: where its champions are (departments, never names), the week the
     goal share of the organisation has adopted, how much earlier than without them, and the
     sentence."""
