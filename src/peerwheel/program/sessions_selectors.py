@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from peerwheel.core.errors import NotFoundError
@@ -23,6 +24,7 @@ from peerwheel.hub.selectors import (
     wins_most_tried,
 )
 from peerwheel.org.models import Person
+from peerwheel.org.selectors import people_current
 from peerwheel.program.models_sessions import (
     Attendance,
     CalendarToken,
@@ -409,3 +411,30 @@ def completed_cohort_person_ids(*, on: datetime | None = None) -> set[int]:
         left_at__isnull=True,
     )
     return set(rows.values_list("person_id", flat=True))
+
+
+def people_named(identifiers: list[str]) -> tuple[list[Person], list[str]]:
+    """Current people by employee id or email (case-insensitive), in the order given, and the
+    identifiers that match nobody."""
+    if not identifiers:
+        return [], []
+    lowered = [i.lower() for i in identifiers]
+    rows = (
+        people_current()
+        .annotate(email_lower=Lower("email"))
+        .filter(Q(employee_id__in=identifiers) | Q(email_lower__in=lowered))
+    )
+    by_key: dict[str, Person] = {}
+    for row in rows:
+        by_key[row.employee_id] = row
+        if row.email:
+            by_key[row.email.lower()] = row
+    found: list[Person] = []
+    unknown: list[str] = []
+    for identifier in identifiers:
+        person = by_key.get(identifier) or by_key.get(identifier.lower())
+        if person is None:
+            unknown.append(identifier)
+        elif person not in found:
+            found.append(person)
+    return found, unknown
