@@ -43,11 +43,15 @@ def visible_first_use(*, until: datetime) -> dict[int, datetime]:
     return first
 
 
-def influence_event_rows(*, until: datetime) -> list[tuple[int, int, str, datetime]]:
-    """(source id, target id, kind, when) of every influence event before `until`, oldest
-    first, kinds named as the flywheel math names them; none about an anonymous post."""
+def influence_event_rows(
+    *, until: datetime, since: datetime | None = None
+) -> list[tuple[int, int, str, datetime]]:
+    """(source id, target id, kind, when) of every influence event before `until` (and from
+    `since`, when given), oldest first, kinds named as the flywheel math names them; none about
+    an anonymous post."""
+    window = {} if since is None else {"created__gte": since}
     rows = (
-        InfluenceEvent.objects.filter(created__lt=until, anonymous_post=False)
+        InfluenceEvent.objects.filter(created__lt=until, anonymous_post=False, **window)
         .order_by("created", "id")
         .values_list("source_id", "target_id", "kind", "created")
     )

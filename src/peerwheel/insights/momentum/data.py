@@ -186,8 +186,7 @@ def momentum_data(*, as_of: date) -> MomentumData:
             first_use[person] = day
     events = [
         (s, t, kind, at.astimezone(UTC).date())
-        for s, t, kind, at in influence_event_rows(until=until)
-        if at >= midnight(since)
+        for s, t, kind, at in influence_event_rows(until=until, since=midnight(since))
     ]
     weeks = [since + timedelta(weeks=k) for k in range(WEEKS)]
     return MomentumData(

@@ -106,20 +106,23 @@ def organic_demand(data: MomentumData, members: set[int]) -> list[dict[str, Any]
     found = signals(data, members)
     free = _free(data, found)
     in_scope = data.scope_count(members)
+    counts: dict[date, Counter[str]] = {week: Counter() for week in data.weeks}
+    early: dict[date, Counter[str]] = {week: Counter() for week in data.weeks}
+    for signal, before in zip(found, free.tolist(), strict=True):
+        counts[monday(signal.day)][signal.name] += 1
+        early[monday(signal.day)][signal.name] += int(before)
     weeks = []
     for week in data.weeks:
-        counts: Counter[str] = Counter()
-        early: Counter[str] = Counter()
-        for signal, before in zip(found, free.tolist(), strict=True):
-            if monday(signal.day) == week:
-                counts[signal.name] += 1
-                early[signal.name] += int(before)
         weeks.append(
             {
                 "week": week.isoformat(),
-                "signals": {name: counts[name] for name in SIGNALS},
-                "per_100": {name: _round(per_100(counts[name], in_scope)) for name in SIGNALS},
-                "before_push": {name: _round(share(early[name], counts[name])) for name in SIGNALS},
+                "signals": {name: counts[week][name] for name in SIGNALS},
+                "per_100": {
+                    name: _round(per_100(counts[week][name], in_scope)) for name in SIGNALS
+                },
+                "before_push": {
+                    name: _round(share(early[week][name], counts[week][name])) for name in SIGNALS
+                },
                 "in_scope": in_scope,
             }
         )
