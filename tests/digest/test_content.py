@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +15,7 @@ from peerwheel.digest.services import digest_build, digest_send
 from peerwheel.digest.weeks import IsoWeek
 from peerwheel.insights.models import Nudge
 from peerwheel.org.models import Person
+from peerwheel.program.sessions import session_create
 from tests.digest.conftest import WEEK, Scene, ask, at
 
 
@@ -152,6 +154,38 @@ def test_a_nudge_alone_is_worth_a_digest_and_an_old_one_is_not(scene: Scene) -> 
     _nudge(scene.org["alice"], quiet.start + timedelta(days=1))
     assert not digest_build(scene.org["alice"], quiet).is_empty
     assert digest_build(scene.org["alice"], quiet.shifted(5)).is_empty  # shown for 4 weeks
+
+
+def test_the_next_show_and_tell_after_the_week_is_in_everyones_digest(
+    scene: Scene, cast: dict[str, User]
+) -> None:
+    session_create(
+        actor=cast["bob"],
+        starts_at=at(-4),  # during the week before: over by then
+        title="Last time",
+        at=at(-10),
+    )
+    session_create(
+        actor=cast["bob"],
+        starts_at=at(10),  # Thursday of the week after, 09:00 UTC
+        title="Show-and-tell: spreadsheets",
+        location="Room 3",
+        join_url="https://meet.example.com/abc",
+        at=at(-10),
+    )
+    for who in ("alice", "charlie"):
+        session = digest_build(scene.org[who], WEEK).session
+        assert session is not None
+        assert (session.title, session.when) == (
+            "Show-and-tell: spreadsheets",
+            "Thursday 12 March, 09:00",
+        )
+    text = digest_text(digest_build(scene.org["alice"], WEEK))
+    assert (
+        "NEXT SHOW-AND-TELL\nShow-and-tell: spreadsheets, Thursday 12 March, 09:00, Room 3" in text
+    )
+    assert "Join: https://meet.example.com/abc" in text
+    assert digest_build(scene.org["alice"], IsoWeek(2026, 12)).session is None
 
 
 @pytest.mark.parametrize("text", ["2026-W10", "2026W10", "2026-w10"])

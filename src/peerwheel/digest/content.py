@@ -96,8 +96,13 @@ class DigestNudge:
 
 @dataclass(frozen=True)
 class DigestSession:
+    """The next show-and-tell (the same for everyone)."""
+
     title: str
     when: str
+    location: str
+    join_url: str
+    agenda: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The weekly digest's writes and its one builder (docs/digest.md).
 
 - `digest_build(person, week)`: one person's digest (what the "My digest" page shows), its
-  private part (the person's own nudges, `insights.selectors.nudges_for_person`) included.
+  private part (the person's own nudges, `insights.selectors.nudges_for_person`) included, and
+  the next show-and-tell after the week (`program.selectors.next_session`).
 - `digest_send(week)`: everyone's, in batches: email through Django's email backend, and the
   week's post to the Slack channel when a webhook is set. A `DigestSend` row is claimed before a
   message goes and removed only when sending it failed, so a re-run sends only what has not gone
@@ -24,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from peerwheel.digest.content import Digest, DigestNudge, Reader, WeekIndex
+from peerwheel.digest.content import Digest, DigestNudge, DigestSession, Reader, WeekIndex
 from peerwheel.digest.links import post_path
 from peerwheel.digest.models import DigestChannel, DigestSend, DigestSubscription
 from peerwheel.digest.rendering import digest_message
@@ -34,6 +35,7 @@ from peerwheel.hub.selectors import question_stages_of, week_activity
 from peerwheel.insights.selectors import nudges_for_person
 from peerwheel.org.models import Person, Tie
 from peerwheel.org.selectors import people_current
+from peerwheel.program.selectors import next_session
 
 logger = logging.getLogger(__name__)
 DEFAULT_STAGE = 1
@@ -100,8 +102,27 @@ def nudges_of(person: Person, week: IsoWeek) -> tuple[DigestNudge, ...]:
     )
 
 
+def session_after(week: IsoWeek) -> DigestSession | None:
+    """The first show-and-tell to start after the week ends (program; one read per send)."""
+    session = next_session(after=week.end)
+    if session is None:
+        return None
+    starts = timezone.localtime(session.starts_at)
+    return DigestSession(
+        title=session.title,
+        when=f"{starts:%A} {starts.day} {starts:%B}, {starts:%H:%M}",
+        location=session.location,
+        join_url=session.join_url,
+        agenda=session.agenda,
+    )
+
+
 def _digest(
-    index: WeekIndex, reader: Reader, week: IsoWeek, nudges: tuple[DigestNudge, ...]
+    index: WeekIndex,
+    reader: Reader,
+    week: IsoWeek,
+    nudges: tuple[DigestNudge, ...],
+    session: DigestSession | None = None,
 ) -> Digest:
     close, across, questions = index.digest_parts(reader)
     return Digest(
@@ -113,6 +134,7 @@ def _digest(
         close=close,
         across=across,
         questions=questions,
+        session=session,
         nudges=nudges,
     )
 
@@ -120,7 +142,7 @@ def _digest(
 def digest_build(person: Person, week: IsoWeek) -> Digest:
     """One person's digest of `week`; `Digest.is_empty` when there is nothing to tell."""
     (reader,) = readers_of([person], week)
-    return _digest(week_index(week), reader, week, nudges_of(person, week))
+    return _digest(week_index(week), reader, week, nudges_of(person, week), session_after(week))
 
 
 def digest_subscription_set(*, person: Person, email: bool, now: datetime | None = None) -> None:
@@ -250,6 +272,7 @@ def digest_send(
     run.people = len(ids)
     size = batch_size or settings.PEERWHEEL_DIGEST_BATCH_SIZE
     index = week_index(week)
+    session = session_after(week)
     connection = connection or get_connection()
     if on_progress is not None:
         on_progress(0, len(ids))
@@ -264,7 +287,7 @@ def digest_send(
             run.already_sent += len(sent)
             people = list(Person.objects.filter(pk__in=set(chunk) - sent).order_by("pk"))
             digests = [
-                _digest(index, reader, week, nudges_of(person, week))
+                _digest(index, reader, week, nudges_of(person, week), session)
                 for person, reader in zip(people, readers_of(people, week), strict=True)
             ]
             full = [d for d in digests if not d.is_empty]
