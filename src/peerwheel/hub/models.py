@@ -1,7 +1,8 @@
 """The hub's data: posts, their versions, answers, reactions, trials and influence events.
 
-Counters on Post (`tried_count`, `teams_reached`, `answer_count`, `adaptation_count`) are
-denormalised by the services and can be rebuilt with `services.hub_counters_rebuild()`.
+Counters on Post (`tried_count`, `worked_count`, `teams_reached`, `answer_count`,
+`adaptation_count`, `reaction_count`) are denormalised by the services and can be rebuilt with
+`services.hub_counters_rebuild()`: the cards' social proof reads them, no query per card.
 `search_vector` is filled by a PostgreSQL trigger; on SQLite the `hub_post_fts` FTS5 table is
 kept in sync by triggers instead (both created in migration 0002, each on its own database).
 """
@@ -62,14 +63,22 @@ class Post(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="adaptations"
     )
+    #: a question a champion or lead marked as asked before (hub/duplicates.py); its page
+    #: shows the original's answers
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
     version = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(db_index=True)
     edited = models.DateTimeField(null=True, blank=True)
     deleted = models.DateTimeField(null=True, blank=True)
     tried_count = models.PositiveIntegerField(default=0)
+    #: trials whose outcome is "worked" (an updated trial moves it)
+    worked_count = models.PositiveIntegerField(default=0)
     teams_reached = models.PositiveIntegerField(default=0)
     answer_count = models.PositiveIntegerField(default=0)
     adaptation_count = models.PositiveIntegerField(default=0)
+    reaction_count = models.PositiveIntegerField(default=0)
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
