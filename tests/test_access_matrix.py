@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -25,6 +26,8 @@ from peerwheel.api import api
 from peerwheel.core.models import Import
 from peerwheel.hub.services import answer_post, post_publish
 from peerwheel.org.models import Person
+from peerwheel.program import services as program_services
+from peerwheel.program.models import Gate
 from peerwheel.simulate.models import SimulationRun
 from peerwheel.study.services import wave_close, wave_create, wave_open
 
@@ -59,7 +62,23 @@ PAGES: dict[str, Page] = {
     "home": Page(SIGNED_IN),
     "login": Page(frozenset(ROLES), public=True),
     "logout": Post(frozenset(ROLES), public=True),
-    "section": Page(HUB),  # the Program placeholder; each section's own rule is tested below
+    "section": Page(NOBODY),  # no section is a placeholder now: every key is a 404
+    "program:home": Page(HUB),
+    "program:stage": Page(AGGREGATES),
+    "program:stage_move": Post(PROGRAM_LEADS),
+    "program:gate_add": Post(PROGRAM_LEADS),
+    "program:gate_edit": Post(PROGRAM_LEADS),
+    "program:scope": Page(PROGRAM_LEADS),
+    "program:scope_end": Post(PROGRAM_LEADS),
+    "program:champions": Page(PROGRAM_LEADS),
+    "program:champion_invite": Post(PROGRAM_LEADS),
+    "program:champion_respond": Post(frozenset({"alice"})),  # the person invited only
+    "program:champion_step_down": Post(frozenset({"alice"}) | PROGRAM_LEADS),  # self or a lead
+    "program:buddies": Page(PROGRAM_LEADS),
+    "program:buddy_opt": Post(HUB),
+    "program:buddy_pair": Post(PROGRAM_LEADS),
+    "program:waves": Page(PROGRAM_LEADS),
+    "program:wave_plan": Post(PROGRAM_LEADS),
     "catalog:home": Page(HUB),
     "catalog:ask": Post(HUB),
     "catalog:mine": Page(HUB),
@@ -141,6 +160,11 @@ def objects(cast: dict[str, User], org: dict[str, Person]) -> dict[str, Any]:
     run = SimulationRun.objects.create(title="A run", created_by=cast["carol"], parameters={})
     wave = wave_create(name="Spring", actor=cast["dan"])
     record = Import.objects.create(kind="people", file_name="hr.csv", by=cast["erin"])
+    program_services.gates_ensure_defaults()
+    invitation = program_services.champion_invite(person_id=org["alice"].pk, actor=cast["carol"])
+    scope_entry = program_services.scope_entry_add(
+        unit="department", name="Sales", stage="walk", since=date(2026, 1, 5), actor=cast["carol"]
+    )
     return {
         "post_id": question.pk,
         "anonymous_id": anonymous.pk,
@@ -150,6 +174,9 @@ def objects(cast: dict[str, User], org: dict[str, Person]) -> dict[str, Any]:
         "wave_id": wave.pk,
         "import_pk": record.pk,
         "person_id": org["alice"].pk,
+        "champion_id": invitation.pk,
+        "gate_id": Gate.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
+        "entry_id": scope_entry.pk,
     }
 
 
@@ -172,6 +199,10 @@ def _url(name: str, objects: dict[str, Any]) -> str:
         "usage:import_progress": {"pk": objects["import_pk"]},
         "usage:person": {"person_id": objects["person_id"]},
         "section": {"key": "program"},
+        "program:gate_edit": {"gate_id": objects["gate_id"]},
+        "program:scope_end": {"entry_id": objects["entry_id"]},
+        "program:champion_respond": {"champion_id": objects["champion_id"]},
+        "program:champion_step_down": {"champion_id": objects["champion_id"]},
         "digest:unsubscribe": {"token": "not-a-signed-token"},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
@@ -349,6 +380,7 @@ def _object_rule(method: str, path: str, role: str) -> bool:
         ("POST", "/api/answers/{answer_id}/accept"): {"alice"},
         ("POST", "/api/posts/{post_id}/stage"): {"alice", "bob", "carol", "erin"},
         ("GET", "/api/catalog/requests"): PROGRAM_LEADS,  # the catalogue's review queue
+        ("GET", "/api/program/status"): AGGREGATES,  # the rollout's gates: aggregates
     }
     owners = owner_only.get((method, path))
     return owners is not None and role not in owners

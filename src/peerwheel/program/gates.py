@@ -130,3 +130,14 @@ def evaluate(snapshot: Snapshot, gates: Iterable[Gate]) -> list[GateStatus]:
             )
         )
     return found
+
+
+#: what each stage covers (DESIGN.md's table), shown beside the stage
+STAGE_SCOPE: dict[str, str] = {
+    "crawl": "10–20 pilot users and the CEO.",
+    "walk": "50–75 users and a champions network of 10–15 across departments.",
+    "run": "Company-wide, 3–4 sites a month, the next sites chosen by organic demand and ties "
+    "to live sites.",
+    "fly": "Optimisation and advanced integrations: sustained R, agent use and stage-4 "
+    "questions tracked.",
+}

@@ -323,7 +323,8 @@ def champion_invite(
     return champion
 
 
-def _own_invitation(champion: Champion, user: Actor) -> None:
+def champion_respond_check(*, champion: Champion, user: Actor) -> None:
+    """Raise ForbiddenError unless `user` is the person invited: only they may answer."""
     person = getattr(user, "person", None) if isinstance(user, User) else None
     if person is None or person.pk != champion.person_id:
         raise ForbiddenError("Only the person invited can accept or decline an invitation.")
@@ -335,7 +336,7 @@ def champion_respond(
 ) -> Champion:
     """The invited person accepts (active from now; a member's login gets the champion role) or
     declines. Nobody else can answer for them."""
-    _own_invitation(champion, user)
+    champion_respond_check(champion=champion, user=user)
     if champion.status != Champion.Status.INVITED:
         raise ProgramError(f"this invitation is {champion.get_status_display().lower()}, not open")
     now = at or timezone.now()
@@ -381,6 +382,7 @@ __all__ = [
     "Stage",
     "champion_invite",
     "champion_respond",
+    "champion_respond_check",
     "champion_step_down",
     "gate_add",
     "gate_update",

@@ -82,8 +82,8 @@ class ProgramStatus:
 
 def history_dict(move: StageMove) -> dict[str, Any]:
     return {
-        "from": move.from_stage,
-        "to": move.to_stage,
+        "from_stage": move.from_stage,
+        "to_stage": move.to_stage,
         "at": move.moved_at.isoformat(),
         "by": move.by.get_username() if move.by else None,
         "all_gates_met": move.all_gates_met,

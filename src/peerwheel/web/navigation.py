@@ -27,7 +27,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "program",
         "Program",
-        None,
+        "program:home",
         Capability.USE_HUB,
         "The Crawl–Walk–Run–Fly rollout, champions, cohorts and show-and-tell.",
     ),
