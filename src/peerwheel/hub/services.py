@@ -39,6 +39,7 @@ from peerwheel.hub.models import (
     QuestionStageSource,
     Reaction,
     Trial,
+    TrialOutcome,
 )
 from peerwheel.hub.stages import stage_correction_write, stage_fields
 from peerwheel.org.models import Person
@@ -367,6 +368,7 @@ def reaction_add(
         post=post, person=person, emoji=value, defaults={"created": when}
     )
     if created:
+        Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
         influence_record(
             source=post.author,
             target=person,
@@ -409,6 +411,7 @@ def trial_record(
             setattr(trial, name, value)
         trial.updated = when
         trial.save(update_fields=[*values, "updated"])
+        _trial_counters(post)  # the outcome may have changed: "worked for M" follows it
         return trial, False
     trial = Trial.objects.create(post=post, person=person, created=when, updated=when, **values)
     _trial_counters(post)
@@ -425,10 +428,12 @@ def trial_record(
 
 def _trial_counters(post: Post) -> None:
     counts = Trial.objects.filter(post=post).aggregate(
-        tried=Count("person", distinct=True), teams=Count("person__team", distinct=True)
+        tried=Count("person", distinct=True),
+        teams=Count("person__team", distinct=True),
+        worked=Count("id", filter=Q(outcome=TrialOutcome.WORKED)),
     )
     Post.objects.filter(pk=post.pk).update(
-        tried_count=counts["tried"], teams_reached=counts["teams"]
+        tried_count=counts["tried"], teams_reached=counts["teams"], worked_count=counts["worked"]
     )
 
 
@@ -456,23 +461,29 @@ def hub_counters_rebuild(*, on_progress: Callable[[int, int], None] | None = Non
     `on_progress(done, total)` follows them (`peerwheel rebuild-counters`)."""
     rows = Post.objects.annotate(
         n_tried=Count("trials__person", distinct=True),
+        n_worked=Count("trials", filter=Q(trials__outcome=TrialOutcome.WORKED), distinct=True),
         n_teams=Count("trials__person__team", distinct=True),
         n_answers=Count("answers", distinct=True),
         n_adaptations=Count("adaptations", distinct=True),
+        n_reactions=Count("reactions", distinct=True),
     ).filter(
         ~Q(tried_count=F("n_tried"))
+        | ~Q(worked_count=F("n_worked"))
         | ~Q(teams_reached=F("n_teams"))
         | ~Q(answer_count=F("n_answers"))
         | ~Q(adaptation_count=F("n_adaptations"))
+        | ~Q(reaction_count=F("n_reactions"))
     )
     with transaction.atomic():
         stale = list(rows)
         for done, post in enumerate(stale, start=1):
             Post.objects.filter(pk=post.pk).update(
                 tried_count=post.n_tried,
+                worked_count=post.n_worked,
                 teams_reached=post.n_teams,
                 answer_count=post.n_answers,
                 adaptation_count=post.n_adaptations,
+                reaction_count=post.n_reactions,
             )
             if on_progress is not None:
                 on_progress(done, len(stale))

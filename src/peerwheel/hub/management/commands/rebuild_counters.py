@@ -10,8 +10,9 @@ from peerwheel.hub.services import hub_counters_rebuild
 
 class Command(PeerwheelCommand):
     help = (
-        "Recompute every post's counters (tried, teams reached, answers, adaptations) from the "
-        "rows they count, and fix the ones that are wrong. Safe to run at any time."
+        "Recompute every post's counters (tried, worked, teams reached, answers, adaptations, "
+        "reactions) from the rows they count, and fix the ones that are wrong. Safe to run at "
+        "any time."
     )
     public_name = "rebuild-counters"
 
