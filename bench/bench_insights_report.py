@@ -99,10 +99,6 @@ def _at(day: int, seconds: int) -> datetime:
 
 def load(org: Org, seed: int) -> dict[str, float]:
     """Write the organisation into the database; seconds per part."""
-    from django.db import transaction
-
-    from peerwheel.engine.flywheel.data import EVENT_KINDS
-    from peerwheel.hub.models import Answer, InfluenceEvent, InfluenceOrigin, Post, Trial
     from peerwheel.org.models import Department, Person
     from peerwheel.org.ties import ties_replace
 
@@ -142,94 +138,64 @@ def load(org: Org, seed: int) -> dict[str, float]:
     seconds["usage"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    day = data.adoption_day
-    src, tgt = data.event_source, data.event_target
-    kind = [EVENT_KINDS[k] for k in data.event_kind.tolist()]
-    ev_day = data.event_day.copy()
-    true = np.arange(src.size) < org.true_events
-    tried = true & (np.array(kind) == "tried")
-    answered = true & (np.array(kind) == "answered")
-    ev_day[tried] = day[tgt[tried]]  # a hub trial is the adoption and its event, one day
-    seconds_in_day = rng.integers(8 * 3600, 18 * 3600, src.size).tolist()
-    when = [_at(d, s) for d, s in zip(ev_day.tolist(), seconds_in_day, strict=True)]
-    with transaction.atomic():
-        authors = np.unique(src[tried])
-        tips = Post.objects.bulk_create(
-            (
-                Post(
-                    kind="tip",
-                    title=f"Tip {a}",
-                    body="",
-                    body_html="",
-                    author_id=int(pk[a]),
-                    created=_at(int(day[a]), 7 * 3600),
-                )
-                for a in authors.tolist()
-            ),
-            batch_size=2000,
-        )
-        tip_of = dict(zip(authors.tolist(), tips, strict=True))
-        asked = np.flatnonzero(answered)
-        questions = Post.objects.bulk_create(
-            (
-                Post(
-                    kind="question",
-                    title=f"Question {e}",
-                    body="",
-                    body_html="",
-                    author_id=int(pk[tgt[e]]),
-                    created=when[e] - timedelta(hours=3),
-                )
-                for e in asked.tolist()
-            ),
-            batch_size=2000,
-        )
-        question_of = dict(zip(asked.tolist(), questions, strict=True))
-        Trial.objects.bulk_create(
-            (
-                Trial(
-                    post=tip_of[int(src[e])],
-                    person_id=int(pk[tgt[e]]),
-                    outcome="worked",
-                    created=when[e],
-                    updated=when[e],
-                )
-                for e in np.flatnonzero(tried).tolist()
-            ),
-            batch_size=2000,
-        )
-        Answer.objects.bulk_create(
-            (
-                Answer(
-                    post=question_of[e],
-                    author_id=int(pk[src[e]]),
-                    body="",
-                    body_html="",
-                    accepted=bool(e % 2),
-                    created=when[e],
-                )
-                for e in asked.tolist()
-            ),
-            batch_size=2000,
-        )
-        post_of = {e: tip_of[int(src[e])] for e in np.flatnonzero(tried).tolist()} | question_of
-        InfluenceEvent.objects.bulk_create(
-            (
-                InfluenceEvent(
-                    source_id=int(pk[s]),
-                    target_id=int(pk[t]),
-                    kind=HUB_KIND.get(k, k),
-                    post=post_of.get(e),
-                    created=when[e],
-                    origin=InfluenceOrigin.HUB if e in post_of else InfluenceOrigin.IMPORTED,
-                )
-                for e, (s, t, k) in enumerate(zip(src.tolist(), tgt.tolist(), kind, strict=True))
-            ),
-            batch_size=2000,
-            ignore_conflicts=True,
-        )
+    _write_events_and_hub(org, pk, rng)
     seconds["events and hub"] = time.perf_counter() - start
     return seconds
+
+
+def _write_events_and_hub(org: Org, pk: np.ndarray, rng: np.random.Generator) -> None:
+    """The events; a recorded "tried" is a trial of a tip its source posted on adopting, a
+    recorded "answered" an answer to the target's question, both hub events with their post."""
+    from django.db import transaction
+
+    from peerwheel.engine.flywheel.data import EVENT_KINDS
+    from peerwheel.hub.models import Answer, InfluenceEvent, InfluenceOrigin, Post, Trial
+
+    data = org.data
+    day, src, tgt = data.adoption_day, data.event_source, data.event_target
+    kind = np.array(EVENT_KINDS)[data.event_kind]
+    true = np.arange(src.size) < org.true_events
+    tried = np.flatnonzero(true & (kind == "tried"))
+    asked = np.flatnonzero(true & (kind == "answered"))
+    ev_day = data.event_day.copy()
+    ev_day[tried] = day[tgt[tried]]  # a hub trial is the adoption and its event, one day
+    in_day = rng.integers(8 * 3600, 18 * 3600, src.size).tolist()
+    when = [_at(d, s) for d, s in zip(ev_day.tolist(), in_day, strict=True)]
+    blank = {"body": "", "body_html": ""}
+    with transaction.atomic():
+        authors = np.unique(src[tried]).tolist()
+        tips = Post.objects.bulk_create(
+            (Post(kind="tip", title=f"Tip {a}", author_id=int(pk[a]),
+                  created=_at(int(day[a]), 7 * 3600), **blank) for a in authors),
+            batch_size=2000,
+        )  # fmt: skip
+        questions = Post.objects.bulk_create(
+            (Post(kind="question", title=f"Question {e}", author_id=int(pk[tgt[e]]),
+                  created=when[e] - timedelta(hours=3), **blank) for e in asked.tolist()),
+            batch_size=2000,
+        )  # fmt: skip
+        tip_of = dict(zip(authors, tips, strict=True))
+        post_of = {e: tip_of[int(src[e])] for e in tried.tolist()}
+        Trial.objects.bulk_create(
+            (Trial(post=post_of[e], person_id=int(pk[tgt[e]]), outcome="worked",
+                   created=when[e], updated=when[e]) for e in tried.tolist()),
+            batch_size=2000,
+        )  # fmt: skip
+        post_of |= dict(zip(asked.tolist(), questions, strict=True))
+        Answer.objects.bulk_create(
+            (Answer(post=post_of[e], author_id=int(pk[src[e]]), accepted=bool(e % 2),
+                    created=when[e], **blank) for e in asked.tolist()),
+            batch_size=2000,
+        )  # fmt: skip
+        events = []
+        hub, imported = InfluenceOrigin.HUB, InfluenceOrigin.IMPORTED
+        for e, (s, t, k) in enumerate(zip(src.tolist(), tgt.tolist(), kind.tolist(), strict=True)):
+            post = post_of.get(e)
+            events.append(
+                InfluenceEvent(source_id=int(pk[s]), target_id=int(pk[t]), kind=HUB_KIND.get(k, k),
+                               post=post, created=when[e], origin=imported if post is None else hub)
+            )  # fmt: skip
+        InfluenceEvent.objects.bulk_create(events, batch_size=2000, ignore_conflicts=True)
 
 
 def _write_usage(data: object, pk: np.ndarray, rng: np.random.Generator) -> None:
@@ -275,29 +241,33 @@ def _write_usage(data: object, pk: np.ndarray, rng: np.random.Generator) -> None
 
 
 def measure(as_of: date, runs: int, repeat: int) -> dict[str, object]:
-    """The report: one warm-up, then `repeat` timed runs, each step's best over them."""
+    """The report: one warm-up, then `repeat` timed runs; each step's best over them, in wall
+    time and in this process's CPU time (less moved by other work on a shared machine)."""
     from peerwheel.insights.report import flywheel_report
 
-    def one() -> tuple[float, list[float], object]:
-        marks = [time.perf_counter()]
+    def one() -> tuple[np.ndarray, object]:
+        marks = [(time.perf_counter(), time.process_time())]
         report = flywheel_report(
             as_of=as_of,
             runs=runs,
-            on_progress=lambda done, total: marks.append(time.perf_counter()),
+            on_progress=lambda done, total: marks.append(
+                (time.perf_counter(), time.process_time())
+            ),
         )
-        return marks[-1] - marks[0], list(np.diff(marks)), report
+        return np.diff(np.array(marks), axis=0), report  # steps x (wall, cpu)
 
-    _, _, report = one()
-    totals, parts = [], []
+    one()
+    runs_ = []
     for _ in range(repeat):
-        total, steps, report = one()
-        totals.append(total)
-        parts.append(steps)
+        steps, report = one()
+        runs_.append(steps)
+    steps = np.array(runs_)  # repeat x steps x (wall, cpu)
+    totals = steps.sum(axis=1)
     return {
-        "total": min(totals),
-        "totals": totals,
-        "steps": np.min(np.array(parts), axis=0).tolist(),
-        "rest": min(t - p[0] for t, p in zip(totals, parts, strict=True)),
+        "total": totals.min(axis=0).tolist(),  # (wall, cpu)
+        "totals": totals[:, 0].tolist(),
+        "steps": steps.min(axis=0).tolist(),  # per step: (wall, cpu)
+        "rest": (totals - steps[:, 0]).min(axis=0).tolist(),
         "report": report,
     }
 
@@ -466,13 +436,13 @@ def main() -> None:
 
 def _print_one(r: dict) -> None:
     load = ", ".join(f"{k} {v:.1f} s" for k, v in r["load"].items())
-    steps = ", ".join(f"{k} {v:.2f}" for k, v in zip(STEPS, r["steps"], strict=False))
+    steps = ", ".join(f"{k} {w:.2f}/{c:.2f}" for k, (w, c) in zip(STEPS, r["steps"], strict=False))
     print(
         f"\n{r['database']} {r['people']:,} people ({r['departments']} departments, "
         f"{r['adopters']:,} adopters, Flywheel R {r['flywheel_r']}, baseline {r['baseline_r']}):"
         f" generated in {r['generate']:.1f} s; load (not counted): {load}\n"
-        f"  report {r['total']:.2f} s (runs: {', '.join(f'{t:.2f}' for t in r['totals'])}); "
-        f"steps (best each, s): {steps}\n"
+        f"  report {r['total'][0]:.2f} s wall, {r['total'][1]:.2f} s CPU (runs, wall: "
+        f"{', '.join(f'{t:.2f}' for t in r['totals'])}); steps, best wall/CPU s: {steps}\n"
         f"  of the R block, the shuffled baseline alone: {r['baseline']:.2f} s "
         f"(one attribution {r['attribute']:.2f} s)\n"
         f"  cori_rt {1e3 * r['cori']:.3f} ms vs epyestim {1e3 * r['epyestim']:.3f} ms: "
@@ -483,24 +453,24 @@ def _print_one(r: dict) -> None:
 
 def _print_table(results: list[dict]) -> None:
     print(
-        f"\n{'people':>8} {'ties':>9} {'usage':>10} {'events':>8} {'inputs s':>9} "
-        f"{'rest s':>8} {'report s':>9} {'s/1k ppl':>9} {'growth':>12} {'epyestim/cori':>14}"
+        f"\n{'people':>8} {'ties':>9} {'usage':>10} {'events':>8} {'inputs':>7} {'rest':>7} "
+        f"{'report':>7} {'CPU':>7} {'s/1k':>6} {'growth wall':>12} {'growth CPU':>11} "
+        f"{'epyestim/cori':>14}"
     )
     previous = None
     for r in results:
-        growth = ""
+        growth = ["", ""]
         if previous is not None:
-            growth = (
-                f"{r['total'] / previous['total']:.2f} vs {r['people'] / previous['people']:.0f}"
-            )
-        rest = r["rest"]
+            x = r["people"] / previous["people"]
+            growth = [f"{r['total'][i] / previous['total'][i]:.2f} vs {x:.0f}" for i in (0, 1)]
         print(
             f"{r['people']:>8,} {r['ties']:>9,} {r['usage']:>10,} {r['events']:>8,} "
-            f"{r['steps'][0]:>9.2f} {rest:>8.2f} {r['total']:>9.2f} "
-            f"{1000 * r['total'] / r['people']:>9.3f} {growth:>12} "
-            f"{r['epyestim'] / r['cori']:>13.1f}x"
+            f"{r['steps'][0][0]:>7.2f} {r['rest'][0]:>7.2f} {r['total'][0]:>7.2f} "
+            f"{r['total'][1]:>7.2f} {1000 * r['total'][0] / r['people']:>6.3f} {growth[0]:>12} "
+            f"{growth[1]:>11} {r['epyestim'] / r['cori']:>13.1f}x"
         )
         previous = r
+    print("(seconds, best of the runs; inputs = flywheel_inputs, rest = the report after it)")
 
 
 if __name__ == "__main__":
