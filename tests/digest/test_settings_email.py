@@ -42,3 +42,11 @@ def test_ssl_alone_turns_starttls_off(tmp_path: Path) -> None:
         tmp_path,
     )
     assert result.stdout.strip().endswith("False django.core.mail.backends.smtp.EmailBackend")
+
+
+def test_the_command_refuses_a_bad_week_with_status_2(tmp_path: Path) -> None:
+    result = run(["digest", "send", "--week", "next week"], {}, tmp_path)
+    assert result.returncode == 2
+    assert "--week 'next week' is not an ISO week; write it as YYYY-Www" in result.stderr
+    usage = run(["digest", "--help"], {}, tmp_path)
+    assert usage.stdout.startswith("usage: peerwheel digest")
