@@ -179,7 +179,9 @@ def _hub(p: dict[str, Person]) -> dict[str, Post]:
         kind=InfluenceKind.ATTENDED_DEMO,
         at=noon(date(2026, 4, 22)),
     )
+    post("erin_q3", "erin", "question", date(2026, 4, 29), question_stage=3)  # W5
     post("eng5_anon", "eng5", "win", date(2026, 5, 5), anonymous=True)  # W6
+    post("dan_q4", "dan", "question", date(2026, 5, 6), question_stage=4)  # W6
     post("carol_q3", "carol", "question", date(2026, 5, 12), question_stage=3)  # W7
     answer_post(
         post=posts["carol_q3"], author=p["eng2"], body="Like so.", at=noon(date(2026, 5, 13))

@@ -3,13 +3,14 @@ expected value below is worked out by hand from that story."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 
+from peerwheel.hub.services import post_publish
 from peerwheel.insights.models import Nudge
 from peerwheel.insights.momentum import momentum_blocks, momentum_data
 from peerwheel.insights.momentum.groups import GroupFilter, GroupNotShownError, members_of
@@ -17,7 +18,7 @@ from peerwheel.insights.momentum.people import leader_own
 from peerwheel.insights.selectors import invisible_successes, nudges_for_person
 from peerwheel.insights.services import nudges_create
 from peerwheel.org.models import Person
-from tests.insights.momentum_org import AS_OF, MomentumOrg, build, week
+from tests.insights.momentum_org import AS_OF, MomentumOrg, build, noon, week
 
 SIGNALS = (
     "first_use_or_access",
@@ -57,7 +58,7 @@ def test_organic_demand_counts_each_signal_in_its_week(blocks: dict[str, Any]) -
     # bob before he became a champion, dan's tip, eng2 and sal3, the boss; not bob in W7
     for k in (0, 3, 7, 7, 9):
         expected["non_champion_help"][k] += 1
-    for k in (7, 10):
+    for k in (5, 6, 7, 10):
         expected["advanced_questions"][k] += 1
     for name in SIGNALS:
         assert [counts[k][name] for k in range(12)] == expected[name], name
@@ -81,17 +82,19 @@ def test_per_100_in_scope_and_the_share_before_any_push(blocks: dict[str, Any]) 
 
 def test_question_stages_mix_monthly_and_small_groups_hidden(blocks: dict[str, Any]) -> None:
     stages = blocks["question_stages"]
-    mix = stages["mix"]
-    assert mix["counts"] == {"1": 1, "2": 1, "3": 1, "4": 1}
-    assert mix["mean"] == 2.5
+    mix = stages["mix"]  # five askers: charlie, erin, dan, carol, eng6
+    assert mix["people"] == 5 and mix["suppressed"] is False
+    assert mix["counts"] == {"1": 1, "2": 1, "3": 2, "4": 2}
+    assert mix["mean"] == round(17 / 6, 2)
     assert mix["unclassified"] == 0
     monthly = {m["month"]: m for m in stages["monthly"]}
     assert list(monthly) == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
-    assert monthly["2026-02"]["counts"] == {"1": 0, "2": 1, "3": 0, "4": 0}
-    assert monthly["2026-05"]["mean"] == 2.5
-    assert monthly["2026-04"]["questions"] == 0
-    # three askers in all: every department's mix is hidden
-    assert stages["by_department"]
+    assert monthly["2026-01"]["questions"] == 0  # nobody asked: nothing to hide
+    # every other month had fewer than five askers
+    for month in ("2026-02", "2026-03", "2026-04", "2026-05", "2026-06"):
+        assert monthly[month]["suppressed"] is True and monthly[month]["counts"] is None
+    # Sales (3 named askers) and Engineering (2): every department's mix is hidden
+    assert {r["department"] for r in stages["by_department"]} == {"Engineering", "Sales"}
     assert all(r["suppressed"] and r["people"] is None for r in stages["by_department"])
 
 
@@ -194,22 +197,55 @@ def test_leader_consistency_is_a_distribution_and_a_leaders_own(
 
 def test_psychological_safety_per_active_contributor(blocks: dict[str, Any]) -> None:
     block = blocks["psychological_safety"]
+    # 14 contributors: 7 named in Engineering, 6 in Sales, and eng5 (an anonymous post only)
     assert block["organisation"] == {
-        "people": 13,
+        "people": 14,
         "fails": 1,
-        "questions": 4,
-        "posts": 10,
-        "anonymous_share": 0.1,
-        "fails_per_contributor": round(1 / 13, 3),
-        "questions_per_contributor": round(4 / 13, 3),
+        "questions": 6,
+        "posts": 12,
+        "anonymous_share": round(1 / 12, 3),
+        "fails_per_contributor": round(1 / 14, 3),
+        "questions_per_contributor": round(6 / 14, 3),
         "suppressed": False,
     }
     rows = {r["department"]: r for r in block["by_department"]}
     assert set(rows) == {"Engineering", "Sales"}  # Marketing only reacted
-    assert rows["Engineering"]["people"] == 7
-    assert rows["Engineering"]["anonymous_share"] == 0.25
-    assert rows["Sales"]["questions_per_contributor"] == 0.5
+    # a department's row: named posts and their authors only, no anonymous share
+    assert (rows["Engineering"]["people"], rows["Engineering"]["posts"]) == (7, 4)
+    assert rows["Engineering"]["anonymous_share"] is None
+    assert rows["Engineering"]["questions_per_contributor"] == round(2 / 7, 3)
+    assert rows["Sales"]["questions_per_contributor"] == round(4 / 6, 3)
     assert rows["Sales"]["fails_per_contributor"] == round(1 / 6, 3)
+
+
+def test_a_groups_figures_never_count_anonymous_posts(mo: MomentumOrg) -> None:
+    def measure(group: str | None) -> dict[str, Any]:
+        data = momentum_data(as_of=AS_OF)
+        chosen = GroupFilter.parse(group)
+        return momentum_blocks(data, members_of(data, chosen), chosen)
+
+    before = {g: measure(g) for g in (None, "department:Engineering")}
+    post_publish(
+        author=mo.people["eng8"],
+        kind="question",
+        title="An agent for our releases?",
+        body="Could we?",
+        question_stage=4,
+        anonymous=True,
+        at=noon(week(3) + timedelta(days=1)),
+    )
+    after = {g: measure(g) for g in (None, "department:Engineering")}
+    org = [w["signals"]["advanced_questions"] for w in after[None]["organic_demand"]]
+    org_before = [w["signals"]["advanced_questions"] for w in before[None]["organic_demand"]]
+    assert org[3] == org_before[3] + 1  # the organisation counts it
+    assert after[None]["psychological_safety"]["organisation"]["posts"] == 13
+    engineering = "department:Engineering"
+    assert after[engineering]["organic_demand"] == before[engineering]["organic_demand"]
+    assert after[engineering]["psychological_safety"] == before[engineering]["psychological_safety"]
+    assert (
+        after[None]["psychological_safety"]["by_department"]
+        == before[None]["psychological_safety"]["by_department"]
+    )
 
 
 def test_training_completions_are_labelled_vanity(blocks: dict[str, Any]) -> None:

@@ -41,7 +41,7 @@ def test_the_json_report_gains_the_momentum_keys(report: dict[str, Any]) -> None
     assert len(demand) == 12 and set(demand[0]) >= {"week", "signals"}
     assert sum(w["signals"]["first_use_or_access"] for w in demand) == 10
     assert set(report["question_stages"]) >= {"mix", "monthly"}
-    assert report["question_stages"]["mix"]["mean"] == 2.5
+    assert report["question_stages"]["mix"]["mean"] == round(17 / 6, 2)
     invisible = report["invisible_successes"]
     assert {k: invisible[k] for k in ("count", "nudged", "shared_after_nudge")} == {
         "count": 4,
@@ -49,7 +49,7 @@ def test_the_json_report_gains_the_momentum_keys(report: dict[str, Any]) -> None
         "shared_after_nudge": 0,
     }
     assert report["leader_consistency"]["leaders"] == 11
-    assert report["psychological_safety"]["organisation"]["people"] == 13
+    assert report["psychological_safety"]["organisation"]["people"] == 14
     assert report["training_completions"]["vanity_metric"] is True
 
 

@@ -57,12 +57,15 @@ def test_a_lead_gets_the_dashboard_panel_and_the_organisation_at_a_glance(
     html = panel.content.decode()
     assert panel.status_code == 200
     assert 'data-testid="verdict"' in html
-    for figure in ("dash-organic", "dash-stages", "dash-invisible", "dash-mass"):
+    for figure in ("dash-organic", "dash-invisible", "dash-mass"):
         assert f'data-plotly-figure="{figure}"' in html, figure
+    # under five askers a month: the monthly mix is hidden, and the page says why
+    assert 'data-plotly-figure="dash-stages"' not in html
+    assert 'data-testid="stages-hidden"' in html
     # four invisible successes (eng3, eng5, sal1, sal2), four nudged just now
     assert '<p class="big-number" data-testid="dash-invisible">4</p>' in html
-    # 12 weeks' questions: carol's stage 3 and eng6's stage 4 of four
-    assert '<p class="big-number" data-testid="dash-stages">50%</p>' in html
+    # 12 weeks' questions: four of six at stage 3 or 4 (erin, carol; dan, eng6)
+    assert '<p class="big-number" data-testid="dash-stages">67%</p>' in html
     assert 'data-testid="dash-training"' in html and "vanity metric" in html
 
 
@@ -165,7 +168,7 @@ def test_the_dashboard_draws_its_charts_in_the_browser(
     sign_in(page, live_server.url, "carol")
     page.goto(f"{live_server.url}/?as_of={AS_OF.isoformat()}")
     page.wait_for_selector("[data-testid=verdict]")
-    for figure in ("dash-organic", "dash-stages", "dash-invisible", "dash-mass"):
+    for figure in ("dash-organic", "dash-invisible", "dash-mass"):
         page.wait_for_selector(f"#{figure} .main-svg")
     page.select_option("#group", "department:Engineering")
     page.click("#dashboard button[type=submit]")

@@ -64,7 +64,7 @@ def _momentum_for(as_of: date, group: GroupFilter) -> dict[str, Any]:
     blocks: dict[str, Any] | None = cache.get(key)
     if blocks is None:
         data = momentum_data(as_of=as_of)
-        blocks = momentum_blocks(data, members_of(data, group))
+        blocks = momentum_blocks(data, members_of(data, group), group)
         cache.set(key, blocks, CACHE_SECONDS)
     return blocks
 
@@ -119,7 +119,7 @@ def _headline(
     recent = blocks["organic_demand"][-RECENT_WEEKS:]
     mix = blocks["question_stages"]["mix"]
     advanced = None
-    if mix["questions"]:
+    if mix["questions"] and not mix["suppressed"]:
         advanced = (mix["counts"]["3"] + mix["counts"]["4"]) / mix["questions"]
     if row is None:
         r = report["flywheel_r"]["value"]
@@ -132,6 +132,7 @@ def _headline(
         "recent_weeks": len(recent),
         "advanced_share": advanced,
         "invisible": blocks["invisible_successes"]["count"],
+        "stages_hidden": any(m["suppressed"] for m in blocks["question_stages"]["monthly"]),
         "adopted_share": share,
     }
 

@@ -122,13 +122,12 @@ def momentum_demo(context: DemoContext) -> None:
     recent = blocks["organic_demand"][-4:]
     signals = sum(sum(week["signals"].values()) for week in recent)
     mix = blocks["question_stages"]["mix"]
-    advanced = (
-        (mix["counts"]["3"] + mix["counts"]["4"]) / mix["questions"] if mix["questions"] else 0
-    )
+    asked = mix["questions"] or 0  # None: hidden, too few askers
+    advanced = (mix["counts"]["3"] + mix["counts"]["4"]) / asked if asked else 0.0
     leaders = blocks["leader_consistency"]
     context.notes.append(
         f"Momentum: {signals} organic-demand signals in the last 4 weeks; {advanced:.0%} of "
-        f"{mix['questions']} questions at stage 3 or 4; {invisible['count']} invisible successes "
+        f"{asked} questions at stage 3 or 4; {invisible['count']} invisible successes "
         f"({len(made)} nudged now; {invisible['shared_after_nudge']} of {invisible['nudged']} "
         f"nudged earlier shared within 4 weeks); {leaders.get('leaders') or 0} leaders' "
         "consistency as a distribution; psychological safety per department."

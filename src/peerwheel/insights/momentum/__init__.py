@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from peerwheel.engine.flywheel.attribution import Attribution
 from peerwheel.insights.momentum.data import MomentumData, momentum_data
 from peerwheel.insights.momentum.demand import organic_demand, question_stages
+from peerwheel.insights.momentum.groups import GroupFilter
 from peerwheel.insights.momentum.people import invisible_successes, leader_consistency
 from peerwheel.insights.momentum.safety import psychological_safety, training_completions
 from peerwheel.insights.momentum.verdict import flywheel_by_group
@@ -24,11 +25,13 @@ if TYPE_CHECKING:  # insights.selectors reads through this package: no import at
 __all__ = ["MomentumData", "momentum_blocks", "momentum_data", "momentum_report"]
 
 
-def momentum_blocks(data: MomentumData, members: set[int]) -> dict[str, Any]:
-    """The momentum measures over `members` (people of the organisation)."""
+def momentum_blocks(
+    data: MomentumData, members: set[int], group: GroupFilter | None = None
+) -> dict[str, Any]:
+    """The momentum measures over `members`: everyone, or the people of `group`."""
     return {
         "organic_demand": organic_demand(data, members),
-        "question_stages": question_stages(data, members),
+        "question_stages": question_stages(data, group),
         "invisible_successes": invisible_successes(data, members),
         "leader_consistency": leader_consistency(data, members),
         "psychological_safety": psychological_safety(data, members),

@@ -48,16 +48,17 @@ def organic_demand_chart(series: list[dict[str, Any]]) -> go.Figure:
 
 
 def stage_mix_chart(monthly: list[dict[str, Any]]) -> go.Figure:
-    """Each month's questions by stage, as shares (months without questions left empty)."""
+    """Each month's questions by stage, as shares (months without questions, or hidden for
+    too few askers, left empty)."""
     months = [m["month"] for m in monthly]
     figure = go.Figure()
     for colour, (stage, label) in zip(PALETTE, STAGE_LABELS.items(), strict=False):
         figure.add_bar(
             x=months,
-            y=[m["shares"][stage] for m in monthly],
+            y=[(m["shares"] or {}).get(stage) for m in monthly],
             name=label,
             marker_color=colour,
-            customdata=[m["counts"][stage] for m in monthly],
+            customdata=[(m["counts"] or {}).get(stage) for m in monthly],
             hovertemplate=f"{label}<br>%{{x}}: %{{y:.0%}} (%{{customdata}})<extra></extra>",
         )
     return _small(

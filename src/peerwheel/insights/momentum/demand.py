@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 
 from peerwheel.engine.momentum import before_push, per_100, share
+from peerwheel.hub.selectors import question_stage_mix
 from peerwheel.insights.momentum.data import MomentumData, monday, months_start
-from peerwheel.insights.momentum.groups import group_rows
+from peerwheel.insights.momentum.groups import GroupFilter
 
 SIGNALS = (
     "first_use_or_access",
@@ -44,8 +45,11 @@ class Signal:
 
 
 def signals(data: MomentumData, members: set[int]) -> list[Signal]:
-    """Every signal of the measured weeks among `members`."""
+    """Every signal of the measured weeks among `members`. For a group (not everyone) an
+    anonymous post counts nowhere: named posts show their author's department, so a group's
+    count minus its named posts would tell where an anonymous author works."""
     since, until = data.since, data.week
+    whole = members >= data.people.keys()
     out: list[Signal] = []
 
     def inside(day: date) -> bool:
@@ -58,9 +62,9 @@ def signals(data: MomentumData, members: set[int]) -> list[Signal]:
         outside = reason == "outside_scope" or _untrained_or_outside(data, person)
         if person in members and inside(day) and outside:
             out.append(Signal("first_use_or_access", person, day))
-    for author, kind, _anonymous, at, stage in data.hub.posts:
+    for author, kind, anonymous, at, stage in data.hub.posts:
         day = at.astimezone(UTC).date()
-        if author not in members or not inside(day):
+        if author not in members or not inside(day) or (anonymous and not whole):
             continue
         if kind == "question" and stage == 2 and _untrained_or_outside(data, author):
             out.append(Signal("first_use_or_access", author, day))
@@ -133,56 +137,43 @@ def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _mix(stages: list[int]) -> dict[str, Any]:
-    counts = Counter(stages)
-    total = len(stages)
+def question_stages(data: MomentumData, group: GroupFilter | None = None) -> dict[str, Any]:
+    """`{mix, monthly, by_department}` from `hub.selectors.question_stage_mix` (its privacy
+    rules: a cell of fewer askers than the minimum group is hidden; a group's rows leave
+    anonymous questions out): the mix of the measured weeks and the as-of week so far, each
+    month's mix over MONTHS months, and each department's mix; for a `group`, its own rows."""
+    by = group.by if group is not None and group.by else "department"
+    window = question_stage_mix(since=data.since, until=data.as_of, group=by)
+    months = question_stage_mix(since=months_start(data.as_of), until=data.as_of, group=by)
+    if group is None or group.by is None:
+        return {
+            "mix": window["mix"],
+            "monthly": [
+                {k: v for k, v in month.items() if not k.startswith("by_")}
+                for month in months["monthly"]
+            ],
+            "by_department": window["by_department"],
+        }
+
+    def mine(rows: list[dict[str, Any]]) -> dict[str, Any]:
+        found = next((row for row in rows if row[by] == group.name), None)
+        return {k: v for k, v in found.items() if k != by} if found else _EMPTY
+
     return {
-        "questions": total,
-        "counts": {str(s): counts[s] for s in STAGES},
-        "shares": {str(s): _round(share(counts[s], total)) for s in STAGES},
-        "mean": _round(float(np.mean(stages)) if stages else None, 2),
+        "mix": mine(window[f"by_{by}"]) | {"unclassified": None},
+        "monthly": [
+            {"month": month["month"], **mine(month[f"by_{by}"])} for month in months["monthly"]
+        ],
+        "by_department": [],
     }
 
 
-def question_stages(data: MomentumData, members: set[int]) -> dict[str, Any]:
-    """`{mix, monthly, by_department}`: the stage mix of questions asked in the measured weeks
-    and the as-of week so far (classified ones; `unclassified` beside), each month's mix, and
-    each department's mix, hidden below the minimum group of askers."""
-    since = data.since
-    start = months_start(data.as_of)
-    window: list[int] = []
-    unclassified = 0
-    monthly: dict[str, list[int]] = {}
-    askers: dict[str, set[int]] = {}
-    by_group: dict[str, list[int]] = {}
-    for author, kind, _anonymous, at, stage in data.hub.posts:
-        day = at.astimezone(UTC).date()
-        if kind != "question" or author not in members:
-            continue
-        if day >= since:
-            if stage is None:
-                unclassified += 1
-            else:
-                window.append(stage)
-                department = data.people[author].department if author in data.people else None
-                if department is not None:
-                    by_group.setdefault(department, []).append(stage)
-                    askers.setdefault(department, set()).add(author)
-        if day >= start and stage is not None:
-            monthly.setdefault(day.strftime("%Y-%m"), []).append(stage)
-    months = []
-    cursor = start
-    while cursor <= data.as_of:
-        key = cursor.strftime("%Y-%m")
-        months.append({"month": key, **_mix(monthly.get(key, []))})
-        cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
-    rows = group_rows(
-        "department",
-        {name: len(people) for name, people in askers.items()},
-        {name: _mix(stages) for name, stages in by_group.items()},
-    )
-    return {
-        "mix": _mix(window) | {"unclassified": unclassified},
-        "monthly": months,
-        "by_department": rows,
-    }
+#: a group without a question in a cell
+_EMPTY: dict[str, Any] = {
+    "people": 0,
+    "questions": 0,
+    "counts": {str(s): 0 for s in STAGES},
+    "shares": {str(s): None for s in STAGES},
+    "mean": None,
+    "suppressed": False,
+}
