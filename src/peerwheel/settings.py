@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "peerwheel.program",
     "peerwheel.digest",
     "peerwheel.catalog",
+    "peerwheel.notifications",
 ]
 
 MIDDLEWARE = [

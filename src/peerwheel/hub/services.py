@@ -42,6 +42,7 @@ from peerwheel.hub.models import (
     TrialOutcome,
 )
 from peerwheel.hub.stages import stage_correction_write, stage_fields
+from peerwheel.notifications.services import HubEvent, notify
 from peerwheel.org.models import Person
 
 EDITABLE_FIELDS = (
@@ -189,6 +190,7 @@ def post_publish(
             at=created,
             anonymous_post=parent.anonymous,
         )
+    notify(event=HubEvent.PUBLISHED, post=post, actor=author, at=at)
     return post
 
 
@@ -336,6 +338,7 @@ def answer_post(*, post: Post, author: Person, body: str, at: datetime | None = 
     influence_record(
         source=source, target=target, kind=kind, post=post, at=when, anonymous_post=post.anonymous
     )
+    notify(event=HubEvent.ANSWERED, post=post, actor=author, answer=answer, at=at)
     return answer
 
 
@@ -353,6 +356,7 @@ def answer_accept(*, answer: Answer, actor: Person) -> Answer:
     Answer.objects.filter(post=post, accepted=True).update(accepted=False)
     answer.accepted = True
     answer.save(update_fields=["accepted"])
+    notify(event=HubEvent.ACCEPTED, post=post, actor=actor, answer=answer)
     return answer
 
 
@@ -423,6 +427,7 @@ def trial_record(
         at=when,
         anonymous_post=post.anonymous,
     )
+    notify(event=HubEvent.TRIED, post=post, actor=person, outcome=trial.outcome, at=at)
     return trial, True
 
 
