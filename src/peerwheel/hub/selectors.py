@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from peerwheel.accounts.permissions import has_capability
 from peerwheel.accounts.roles import Capability
+from peerwheel.hub.duplicates import duplicate_for_viewer
 from peerwheel.hub.errors import HubForbiddenError, HubGoneError, HubInputError, HubNotFoundError
 from peerwheel.hub.feed import feed_rank
 from peerwheel.hub.models import Answer, InfluenceEvent, Post, PostKind, Reaction, Trial
@@ -147,7 +148,8 @@ def answer_for_viewer(answer_id: int, viewer: Viewer) -> Answer:
 
 
 def post_for_viewer(post_id: int, viewer: Viewer) -> PostView:
-    """A post with its answers, trials, reactions, versions and adaptations, anonymity applied."""
+    """A post with its answers, trials, reactions, versions and adaptations, anonymity applied;
+    a duplicate question with its original and the original's answers (hub/duplicates.py)."""
     post = Post.objects.select_related(*POST_RELATED).filter(pk=post_id).first()
     if post is None:
         raise HubNotFoundError(f"There is no post {post_id}.")
@@ -193,9 +195,13 @@ def post_for_viewer(post_id: int, viewer: Viewer) -> PostView:
         if viewer.can_curate
         else {}
     )
+    links = duplicate_for_viewer(post, me)
     return post_view(
         post,
         me,
+        duplicate_of=links.original,
+        original_answers=links.original_answers,
+        duplicates=links.duplicates,
         answers=answers,
         trials=trials,
         reactions=reactions,

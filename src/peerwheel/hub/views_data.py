@@ -114,6 +114,10 @@ class PostView:
     created: datetime
     edited: datetime | None
     answer_count: int
+    #: social proof on every card, from the post's counters (no query per card)
+    tried_count: int = 0
+    worked_count: int = 0
+    reaction_count: int = 0
     answers: tuple[AnswerView, ...] = ()
     trials: tuple[TrialView, ...] = ()
     reactions: tuple[ReactionCount, ...] = ()
@@ -122,6 +126,10 @@ class PostView:
     reuse: dict[str, int] = field(default_factory=dict)
     question_stage_confidence: float | None = None
     question_stage_source: str = ""
+    #: the question this one duplicates and that question's answers (its page shows them)
+    duplicate_of: PostRef | None = None
+    original_answers: tuple[AnswerView, ...] = ()
+    duplicates: tuple[PostRef, ...] = ()  # questions marked as duplicates of this one
 
     @property
     def kind_label(self) -> str:
@@ -201,6 +209,9 @@ def post_view(post: Post, viewer_person_id: int | None, **details: object) -> Po
         created=post.created,
         edited=post.edited,
         answer_count=post.answer_count,
+        tried_count=post.tried_count,
+        worked_count=post.worked_count,
+        reaction_count=post.reaction_count,
         **details,  # type: ignore[arg-type]
     )
 
