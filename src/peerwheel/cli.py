@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("simulate", "Simulate a rollout; 'simulate compare' sets strategies side by side"),
     ("insights", "Insights: 'insights report' (R, champions, forecast), 'classify-questions'"),
     ("digest", "The weekly digest: 'digest send [--dry-run] [--week YYYY-Www]'"),
+    ("program", "The rollout: 'program status [--json]' (stage, scope, gates, halts, history)"),
     ("rebuild-counters", "Recompute the hub's post counters from their rows"),
     ("check", "Check the installation (add --deploy for production settings)"),
 )

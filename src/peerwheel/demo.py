@@ -21,6 +21,7 @@ from peerwheel.hub.stages_demo import stages_demo
 from peerwheel.insights.demo import insights_demo, momentum_demo
 from peerwheel.org.demo import DemoContext, DemoStep, demo_organisation_load
 from peerwheel.org.models import Person
+from peerwheel.program.demo import program_demo, program_scope_demo
 from peerwheel.simulate.demo import simulate_demo
 from peerwheel.study.demo import demo_survey_wave
 from peerwheel.usage.demo import usage_demo
@@ -74,8 +75,10 @@ DEMO_STEPS: list[DemoStep] = [
     stages_demo,  # champions' stage corrections: after the logins
     demo_survey_wave,
     simulate_demo,
+    program_scope_demo,  # the rollout's scope and the move to Walk, before the catalogue
     catalog_demo,  # after the logins (the lead answers reviews) and the program's scope
     insights_demo,
+    program_demo,  # champions, buddies, gates and a wave plan: after insights' ties and events
     momentum_demo,  # nudges to invisible successes, before the digest that carries them
     digest_demo,  # last week's digest, after everything it reads (nudges included)
 ]

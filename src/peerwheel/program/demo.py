@@ -35,7 +35,10 @@ CHAMPIONS = 12
 WALK_WEEKS_AGO = 10
 
 
-def program_demo(context: DemoContext) -> None:
+def program_scope_demo(context: DemoContext) -> None:
+    """The scope (the pilots since the demo's first week, the early adopters of six
+    departments since ten weeks ago) and the lead's move from Crawl to Walk, with its reason.
+    Before the catalogue's demo, which counts requests from outside the scope."""
     today = timezone.localdate()
     lead = User.objects.get(username=Role.LEAD.value)
     snapshot = snapshot_on(today)
@@ -51,14 +54,15 @@ def program_demo(context: DemoContext) -> None:
     )
     pilots = ([head] if head is not None else []) + [p for p in early if p != head][:PILOTS]
     walkers = [p for p in early if p not in pilots][:WALK_PEOPLE]
-    week_zero = demo_week_zero().date()
     walk_day = today - timedelta(weeks=WALK_WEEKS_AGO)
-    for stage, since, group in (("crawl", week_zero, pilots), ("walk", walk_day, walkers)):
+    for stage, since, group in (
+        ("crawl", demo_week_zero().date(), pilots),
+        ("walk", walk_day, walkers),
+    ):
         for p in group:
             services.scope_entry_add(
                 unit="person", name=people[p].employee_id, stage=stage, since=since, actor=lead
             )
-    services.program_status_refresh(as_of=walk_day - timedelta(weeks=2))
     services.stage_move(
         to_stage="walk",
         actor=lead,
@@ -70,19 +74,33 @@ def program_demo(context: DemoContext) -> None:
         as_of=walk_day,
         at=timezone.now() - timedelta(weeks=WALK_WEEKS_AGO),
     )
-    services.program_status_refresh(as_of=today - timedelta(weeks=4))
-    _champions(context, snapshot.people, departments[:COVERED_DEPARTMENTS], lead)
+    context.notes.append(
+        f"Program: Walk since {walk_day:%d %b %Y}, {len(pilots)} pilots and {len(walkers)} "
+        "more in scope."
+    )
+
+
+def program_demo(context: DemoContext) -> None:
+    """Champions (two in-scope departments without one), buddies, the gates today and a
+    plan of the next waves. After the insights demo: the wave planner calibrates on the ties
+    and events it imports."""
+    today = timezone.localdate()
+    lead = User.objects.get(username=Role.LEAD.value)
+    snapshot = snapshot_on(today)
+    in_scope = Counter(snapshot.people[p].department for p in snapshot.in_scope)
+    covered = [d for d, _ in in_scope.most_common(COVERED_DEPARTMENTS)]
+    _champions(context, snapshot.people, covered, lead)
     _buddies(lead)
     status = services.program_status_refresh(as_of=today)
     plan = wave_plan_create(actor=lead, unit="department", per_wave=2)
     after = snapshot_on(today)
     gaps = [row.name for row in coverage(after, natural_ranking(as_of=today)) if row.gap]
     met = sum(1 for g in status.gates if g.met)
+    waves = len(plan.result["plans"][0]["waves"]) if plan.result.get("plans") else 0
     context.notes.append(
-        f"Program: Walk since {walk_day:%d %b %Y} ({len(pilots)} pilots and {len(walkers)} more "
-        f"in scope); {met} of {len(status.gates)} Walk gates met; {len(after.champions)} "
-        f"champions, coverage gaps: {', '.join(gaps) or 'none'}; a plan of "
-        f"{len(plan.result.get('plans', [{}])[0].get('waves', []))} waves of departments."
+        f"Program: {met} of {len(status.gates)} Walk gates met; {len(after.champions)} "
+        f"champions, coverage gaps: {', '.join(gaps) or 'none'}; a plan of {waves} waves of "
+        "departments."
     )
 
 

@@ -3,9 +3,9 @@ conditions and the history, as one JSON-ready dict (`peerwheel program status --
 `GET /api/program/status`) and the objects the Stage page draws.
 
 Halt conditions (shown as warnings, never acted on by themselves): a visible failure without a
-follow-up (a fail shared more than FOLLOW_UP_DAYS days ago in the last QUESTION_WEEKS weeks that
-nobody answered), and R below 1 in each of the last R_WEEKS weeks (the weekly curve-only R of
-the insights report).
+follow-up (a fail shared in the last FOLLOW_UP_WEEKS weeks, more than FOLLOW_UP_DAYS days ago,
+that nobody has answered: one warning naming them), and R below 1 in each of the last R_WEEKS
+weeks (the weekly curve-only R of the insights report).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from peerwheel.hub import program_reads
 from peerwheel.program.evidence import Snapshot, current_people
 from peerwheel.program.gates import GateStatus, evaluate, next_stage, stage_label
-from peerwheel.program.measures import QUESTION_WEEKS, R_WEEKS
+from peerwheel.program.measures import R_WEEKS
 from peerwheel.program.models import StageMove
 from peerwheel.program.selectors import (
     champion_person_ids,
@@ -28,6 +28,8 @@ from peerwheel.program.selectors import (
 )
 
 FOLLOW_UP_DAYS = 7
+FOLLOW_UP_WEEKS = 4
+SHOWN_FAILS = 3
 
 
 @dataclass(frozen=True)
@@ -103,18 +105,25 @@ def snapshot_on(as_of: date) -> Snapshot:
 
 def halts(snapshot: Snapshot) -> list[Halt]:
     """The halt conditions that hold on the snapshot's day."""
-    found = [
-        Halt(
-            "fail_without_follow_up",
-            f"A fail shared on {fail.created:%d %b %Y} has no follow-up yet: “{fail.title}”. "
-            "Answer it, or say what was learned.",
-            fail.post_id,
+    found = []
+    fails = program_reads.fails_without_follow_up(
+        since=snapshot.until - timedelta(weeks=FOLLOW_UP_WEEKS),
+        before=snapshot.until - timedelta(days=FOLLOW_UP_DAYS),
+    )
+    if fails:
+        titles = [f"“{fail.title}”" for fail in fails[:SHOWN_FAILS]]
+        more = f" and {len(fails) - SHOWN_FAILS} more" if len(fails) > SHOWN_FAILS else ""
+        count = "A fail" if len(fails) == 1 else f"{len(fails)} fails"
+        found.append(
+            Halt(
+                "fail_without_follow_up",
+                f"{count} shared in the last {FOLLOW_UP_WEEKS} weeks "
+                f"{'has' if len(fails) == 1 else 'have'} no follow-up yet: "
+                f"{', '.join(titles)}{more}. Answer them, or say what was learned: a failure "
+                "left alone makes colleagues more careful than it should.",
+                fails[0].post_id,
+            )
         )
-        for fail in program_reads.fails_without_follow_up(
-            since=snapshot.until - timedelta(weeks=QUESTION_WEEKS),
-            before=snapshot.until - timedelta(days=FOLLOW_UP_DAYS),
-        )
-    ]
     weekly = snapshot.weekly_r(R_WEEKS)
     if len(weekly) >= R_WEEKS and all(float(p["value"]) < 1 for p in weekly):
         highest = max(float(p["value"]) for p in weekly)
