@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -21,12 +21,14 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from peerwheel.api import api
 from peerwheel.core.models import Import
 from peerwheel.hub.services import answer_post, post_publish
 from peerwheel.org.models import Person
 from peerwheel.program import services as program_services
+from peerwheel.program import sessions as sessions_services
 from peerwheel.program.models import Gate
 from peerwheel.simulate.models import SimulationRun
 from peerwheel.study.services import wave_close, wave_create, wave_open
@@ -41,6 +43,7 @@ STUDY_READERS = frozenset({"carol", "dan", "erin"})  # leads read closed waves' 
 IMPORTS = frozenset({"erin"})
 MODERATORS = frozenset({"erin"})
 PROGRAM_LEADS = frozenset({"carol", "erin"})  # Manage program: the catalogue's queue, policy
+SHOW_AND_TELL = frozenset({"bob", "carol", "erin"})  # Run show-and-tell: champions and leads
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -79,6 +82,25 @@ PAGES: dict[str, Page] = {
     "program:buddy_pair": Post(PROGRAM_LEADS),
     "program:waves": Page(PROGRAM_LEADS),
     "program:wave_plan": Post(PROGRAM_LEADS),
+    "program:sessions": Page(HUB),
+    "program:session": Page(HUB),
+    "program:session_ics": Page(HUB),
+    "program:session_create": Post(SHOW_AND_TELL),
+    "program:presenter_signup": Post(HUB),
+    "program:presenter_withdraw": Post(HUB),
+    "program:rsvp": Post(HUB),
+    "program:agenda_add": Post(SHOW_AND_TELL),
+    "program:attendance": Post(SHOW_AND_TELL),
+    "program:calendar_token": Post(HUB),
+    "program:calendar_revoke": Post(HUB),
+    # The personal calendar feed: its token is the key, no sign-in; a bad one is a 404 for all.
+    "program:feed": Page(frozenset(ROLES), public=True),
+    "program:cohorts": Page(HUB),
+    "program:cohort": Page(HUB),
+    "program:cohort_create": Post(PROGRAM_LEADS),
+    "program:cohort_join": Post(HUB),
+    "program:cohort_leave": Post(HUB),
+    "program:cohort_members": Post(PROGRAM_LEADS),
     "catalog:home": Page(HUB),
     "catalog:ask": Post(HUB),
     "catalog:mine": Page(HUB),
@@ -128,6 +150,18 @@ PAGES: dict[str, Page] = {
     "usage:import_progress": Page(IMPORTS),
 }
 
+# The show-and-tell and cohort pages that take the object's id.
+SESSION_PAGES = (
+    "session",
+    "session_ics",
+    "presenter_signup",
+    "presenter_withdraw",
+    "rsvp",
+    "agenda_add",
+    "attendance",
+)
+COHORT_PAGES = ("cohort", "cohort_join", "cohort_leave", "cohort_members")
+
 # Route names outside the product's own pages, checked by their own tests below.
 SEPARATELY_CHECKED_PREFIXES = ("admin:", "api:")
 
@@ -142,8 +176,11 @@ def _route_names(resolver: URLResolver, namespace: str = "") -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
+def _clean_cache(settings: Any) -> Iterator[None]:
     cache.clear()  # rate limits and lockouts count per test
+    # Each role sends every write page once, more than a minute's write budget: the limit has
+    # its own tests (tests/core/test_ratelimit.py), here a 429 would hide the permission's answer.
+    settings.PEERWHEEL_API_RATE_LIMIT = 1000
     yield
     cache.clear()
 
@@ -165,6 +202,17 @@ def objects(cast: dict[str, User], org: dict[str, Person]) -> dict[str, Any]:
     scope_entry = program_services.scope_entry_add(
         unit="department", name="Sales", stage="walk", since=date(2026, 1, 5), actor=cast["carol"]
     )
+    now = timezone.now()
+    show = sessions_services.session_create(actor=cast["bob"], starts_at=now + timedelta(days=2))
+    cohort = sessions_services.cohort_create(
+        actor=cast["carol"],
+        kind="cohort",
+        name="Prompting basics",
+        theme="Drafting",
+        tag="basics",
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(weeks=3),
+    )
     return {
         "post_id": question.pk,
         "anonymous_id": anonymous.pk,
@@ -177,6 +225,8 @@ def objects(cast: dict[str, User], org: dict[str, Person]) -> dict[str, Any]:
         "champion_id": invitation.pk,
         "gate_id": Gate.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
         "entry_id": scope_entry.pk,
+        "session_id": show.pk,
+        "cohort_id": cohort.pk,
     }
 
 
@@ -201,6 +251,8 @@ def _url(name: str, objects: dict[str, Any]) -> str:
         "section": {"key": "program"},
         "program:gate_edit": {"gate_id": objects["gate_id"]},
         "program:scope_end": {"entry_id": objects["entry_id"]},
+        **{f"program:{name}": {"session_id": objects["session_id"]} for name in SESSION_PAGES},
+        **{f"program:{name}": {"cohort_id": objects["cohort_id"]} for name in COHORT_PAGES},
         "program:champion_respond": {"champion_id": objects["champion_id"]},
         "program:champion_step_down": {"champion_id": objects["champion_id"]},
         "digest:unsubscribe": {"token": "not-a-signed-token"},
@@ -305,6 +357,8 @@ def test_placeholder_sections_check_their_own_capability(
 # --- The API: every path and method in the schema ----------------------------------------------
 
 API_NEEDS_ROLE = HUB  # every endpoint needs a role that uses the hub (or is /me)
+#: endpoints whose answer is not JSON (their refusals still are)
+NOT_JSON = {("GET", "/api/program/sessions.ics"): "text/calendar"}
 
 
 def _api_operations() -> list[tuple[str, str]]:
@@ -356,7 +410,12 @@ def test_each_role_reaches_exactly_the_api_it_may(
         body = json.dumps(API_BODIES.get((method, path), {}))
         response = client.generic(method, url, data=body, content_type="application/json")
         status = response.status_code
-        if status >= 500 or not response.get("Content-Type", "").startswith("application/json"):
+        kind = (
+            NOT_JSON.get((method, path), "application/json")
+            if status == 200
+            else "application/json"
+        )
+        if status >= 500 or not response.get("Content-Type", "").startswith(kind):
             wrong.append(f"{method} {url}: {status} {response.get('Content-Type')}")
         elif role == "anonymous":
             if status != 401:
