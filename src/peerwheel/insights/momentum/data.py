@@ -145,12 +145,15 @@ def _usage(week: date) -> tuple[set[int], dict[int, str], dict[int, date]]:
     }
     if frame.empty:
         return set(), {}, first
-    weekly = frame.groupby(["subject", "person_id", "week"], as_index=False)[
-        ["actions", "agent_actions"]
-    ].sum()
-    last = weekly["week"].max()
+    last = frame["week"].max()
     if last < pd.Timestamp(week - timedelta(weeks=HEAVY_WEEKS)):
         return set(), {}, first  # no usage data in the last weeks: nobody is heavy now
+    # The 4-week rule reads the last four weeks only (a person with fewer rows there cannot
+    # have four active weeks, with or without the zeros before), so only they are segmented.
+    window = frame[frame["week"] > last - pd.Timedelta(weeks=HEAVY_WEEKS)]
+    weekly = window.groupby(["subject", "person_id", "week"], as_index=False)[
+        ["actions", "agent_actions"]
+    ].sum()
     segments = segments_for(weekly, until=last.date(), four_weeks=True)
     latest = segments[segments["week"] == last]
     heavy = {
