@@ -48,14 +48,14 @@ def test_navigation_shows_only_what_the_role_may_open(client_for: Callable[[str]
     )
 
 
-def test_unbuilt_sections_say_so_and_check_permissions(
+def test_built_sections_have_no_placeholder_and_program_is_built(
     client_for: Callable[[str], Client],
 ) -> None:
-    assert "Not built yet" in client_for("alice").get("/s/program/").content.decode()
-    assert client_for("charlie").get("/s/program/").status_code == 403
     assert client_for("carol").get("/s/nowhere/").status_code == 404
     # A built section has its own page, so its placeholder address no longer exists.
     assert client_for("carol").get("/s/hub/").status_code == 404
+    assert client_for("alice").get("/s/program/").status_code == 404
+    assert 'href="/program/"' in client_for("alice").get("/").content.decode()
 
 
 def test_plotly_and_htmx_are_served_locally(client_for: Callable[[str], Client]) -> None:
