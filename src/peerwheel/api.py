@@ -25,6 +25,7 @@ from peerwheel.core.errors import GetterError
 from peerwheel.core.ratelimit import rate_limited_error_of
 from peerwheel.hub.api import router as hub_router
 from peerwheel.hub.errors import GuardrailBlockedError, HubError
+from peerwheel.notifications.api import router as notifications_router
 from peerwheel.program.api import router as program_router
 from peerwheel.program.api_sessions import router as program_sessions_router
 
@@ -187,3 +188,4 @@ api.add_router("/", hub_router)
 api.add_router("/", catalog_router)
 api.add_router("/", program_router)
 api.add_router("/", program_sessions_router)
+api.add_router("/", notifications_router)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("digest/", include("peerwheel.digest.urls")),
     path("hub/", include("peerwheel.hub.urls")),
     path("insights/", include("peerwheel.insights.urls")),
+    path("notifications/", include("peerwheel.notifications.urls")),
     path("program/", include("peerwheel.program.urls")),
     path("s/<slug:key>/", web_views.section_placeholder, name="section"),
     path("simulate/", include("peerwheel.simulate.urls")),

@@ -201,3 +201,84 @@ def digest_notifications(
     for row in rows:
         found[row.recipient_id].append(notification_view(row))
     return {person_id: tuple(views) for person_id, views in found.items()}
+
+
+@dataclass(frozen=True)
+class FollowButton:
+    """One follow / unfollow button: what it follows and whether the person does already."""
+
+    kind: str
+    value: str  # the tool or the topic; empty for a person
+    person_id: int | None  # the person followed
+    label: str  # "Copilot", "#email", "Alice Adams"
+    following: bool
+
+
+def _button(
+    follows: FollowSet, kind: str, value: str, followed: Person | None, label: str
+) -> FollowButton:
+    if kind == FollowKind.PERSON:
+        pk = followed.pk if followed is not None else None
+        name = label or (followed.display_name if followed is not None else "")
+        return FollowButton(kind, "", pk, name, pk in follows.people)
+    if kind == FollowKind.TOPIC:
+        topic = value.strip().lstrip("#").lower().replace(" ", "-")
+        return FollowButton(kind, topic, None, f"#{topic}", topic in follows.topics)
+    return FollowButton(kind, value.strip(), None, value.strip(), follows.follows_tool(value))
+
+
+def follow_button(
+    person: Person | None, *, kind: str, value: str = "", followed: Person | None = None,
+    label: str = "",
+) -> FollowButton:  # fmt: skip
+    """The button for one tool, topic or person, in the person's current state (one query)."""
+    return _button(follows_of(person), kind, value, followed, label)
+
+
+def follow_bar(
+    person: Person | None,
+    *,
+    tool: str,
+    tags: Sequence[str],
+    author_id: int | None = None,
+    author_name: str = "",
+) -> tuple[FollowButton, ...]:
+    """A post's buttons: its tool, each tag, its named author (never oneself); one query.
+
+    Pass no author for an anonymous post."""
+    follows = follows_of(person)
+    buttons = []
+    if tool:
+        buttons.append(_button(follows, FollowKind.TOOL, tool, None, ""))
+    buttons += [_button(follows, FollowKind.TOPIC, tag, None, "") for tag in tags]
+    if author_id is not None and (person is None or author_id != person.pk):
+        following = author_id in follows.people
+        buttons.append(FollowButton(FollowKind.PERSON, "", author_id, author_name, following))
+    return tuple(buttons)
+
+
+def follows_listed(person: Person | None) -> tuple[FollowButton, ...]:
+    """Everything the person follows, as unfollow buttons: tools, topics, then people by name."""
+    if person is None:
+        return ()
+    rows = Follow.objects.filter(person=person).select_related("followed")
+    order = {FollowKind.TOOL: 0, FollowKind.TOPIC: 1, FollowKind.PERSON: 2}
+    buttons = [
+        FollowButton(
+            row.kind,
+            row.value,
+            row.followed_id,
+            row.followed.display_name if row.followed is not None else row.value,
+            True,
+        )
+        if row.kind == FollowKind.PERSON
+        else FollowButton(
+            row.kind,
+            row.value,
+            None,
+            f"#{row.value}" if row.kind == FollowKind.TOPIC else row.value,
+            True,
+        )
+        for row in rows
+    ]
+    return tuple(sorted(buttons, key=lambda b: (order[FollowKind(b.kind)], b.label.casefold())))
