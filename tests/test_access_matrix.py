@@ -125,6 +125,9 @@ PAGES: dict[str, Page] = {
     "hub:react": Post(HUB),
     "hub:reveal": Post(MODERATORS),
     "hub:stage": Post(frozenset({"alice", "bob", "carol", "erin"})),  # asker, champions, leads
+    "hub:duplicate": Post(frozenset({"bob", "carol", "erin"})),  # champions, leads, admins
+    "hub:similar": Page(HUB),  # similar questions while typing
+    "hub:person": Page(HUB),  # a person's hub profile (named posts only, never usage)
     "hub:accept": Post(frozenset({"alice"})),  # the asker only
     "hub:library": Page(HUB),
     "hub:questions": Page(frozenset({"bob", "carol", "erin"})),  # who answers questions
@@ -240,6 +243,8 @@ def _url(name: str, objects: dict[str, Any]) -> str:
         "hub:react": {"post_id": objects["post_id"]},
         "hub:reveal": {"post_id": objects["anonymous_id"]},
         "hub:stage": {"post_id": objects["post_id"]},
+        "hub:duplicate": {"post_id": objects["post_id"]},
+        "hub:person": {"person_id": objects["person_id"]},
         "hub:accept": {"answer_id": objects["answer_id"]},
         "simulate:run": {"pk": objects["pk"]},
         "simulate:run_progress": {"pk": objects["pk"]},
