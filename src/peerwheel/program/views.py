@@ -42,6 +42,10 @@ def _tabs(request: HttpRequest, current: str) -> dict[str, Any]:
     """The Program section's tabs this viewer may open, and which one is shown."""
     user = request.user
     tabs = [("home", "Overview", "program:home")]
+    tabs += [  # every role: the program-sessions part (views_sessions.py)
+        ("sessions", "Show-and-tell", "program:sessions"),
+        ("cohorts", "Cohorts and promptathons", "program:cohorts"),
+    ]
     if has_capability(user, Capability.VIEW_AGGREGATES):
         tabs.append(("stage", "Stage and gates", "program:stage"))
     if has_capability(user, Capability.MANAGE_PROGRAM):

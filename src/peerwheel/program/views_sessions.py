@@ -38,23 +38,9 @@ from peerwheel.program.forms_sessions import (
     split_people,
 )
 from peerwheel.program.sessions import SessionInputError
+from peerwheel.program.views import _tabs as section_tabs  # the section's one list of tabs
 
 CALENDAR = "text/calendar; charset=utf-8"
-SESSION_TABS = (
-    ("sessions", "Show-and-tell", "program:sessions"),
-    ("cohorts", "Cohorts and promptathons", "program:cohorts"),
-)
-
-
-def _tabs(request: HttpRequest, current: str) -> dict[str, Any]:
-    """The Program section's tabs (program/views.py's), with this part's two after Overview."""
-    from peerwheel.program.views import _tabs as program_tabs  # the section's one tab list
-
-    context = program_tabs(request, current)
-    have = {key for key, _, _ in context["tabs"]}
-    missing = [tab for tab in SESSION_TABS if tab[0] not in have]
-    context["tabs"] = context["tabs"][:1] + missing + context["tabs"][1:]
-    return context
 
 
 def _person(request: HttpRequest) -> Person:
@@ -106,7 +92,7 @@ def _sessions_page(
         "form": form or SessionForm(),
         "token": selectors.calendar_token_live(person.pk) if person else None,
         "new_feed_url": _feed_url(request, new_token) if new_token else "",
-        **_tabs(request, "sessions"),
+        **section_tabs(request, "sessions"),
     }
     return render(request, "program/sessions/list.html", context, status=status)
 
@@ -160,7 +146,7 @@ def _session_page(
         "runs": runs,
         "signup": signup or SignupForm(),
         "error": error,
-        **_tabs(request, "sessions"),
+        **section_tabs(request, "sessions"),
     }
     if runs:
         attendees = selectors.session_attendees(view.pk)
@@ -358,7 +344,7 @@ def _cohorts_page(
         "mine": mine,
         "leads": _leads(request),
         "form": form or CohortForm(),
-        **_tabs(request, "cohorts"),
+        **section_tabs(request, "cohorts"),
     }
     return render(request, "program/sessions/cohorts.html", context, status=status)
 
@@ -423,7 +409,7 @@ def _cohort_page(
         "members_form": members_form or MembersForm(),
         "error": error,
         "follow_weeks": FOLLOW_WEEKS,
-        **_tabs(request, "cohorts"),
+        **section_tabs(request, "cohorts"),
     }
     if has_capability(request.user, Capability.VIEW_AGGREGATES) and (
         cohort.starts_at <= timezone.now()
