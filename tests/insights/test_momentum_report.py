@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from peerwheel.insights.momentum.verdict import verdict
 from peerwheel.org.models import Person
@@ -104,3 +104,19 @@ def test_without_spinning_or_stalled_groups_the_verdict_reads_r() -> None:
     assert verdict([], overall_r=None) == (
         "Too little data yet to say whether the flywheel is spinning across the organisation."
     )
+
+
+def test_the_nudge_command_nudges_once_and_names_a_bad_date(
+    org: dict[str, Person], cast: dict[str, User], tmp_path: Path
+) -> None:
+    build(org, cast, tmp_path)
+
+    def nudge(*args: str) -> str:
+        out = io.StringIO()
+        call_command("insights", "nudge", *args, stdout=out, stderr=io.StringIO())
+        return out.getvalue()
+
+    assert nudge("--as-of", AS_OF.isoformat()).startswith("4 invisible success(es) nudged")
+    assert nudge("--as-of", AS_OF.isoformat()).startswith("0 invisible success(es) nudged")
+    with pytest.raises(CommandError, match="--as-of '17/06/2026': not a date"):
+        nudge("--as-of", "17/06/2026")

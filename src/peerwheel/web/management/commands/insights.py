@@ -3,6 +3,8 @@
 - `report [--as-of YYYY-MM-DD] [--json] [--what-if K]`: the flywheel report (Flywheel R, natural
   champions, critical mass, the forecast and its what-if; docs/metrics.md), from data strictly
   before the as-of date, in sentences and tables or as JSON.
+- `nudge [--as-of YYYY-MM-DD]`: nudge the invisible successes privately (insights.services.
+  nudges_create; weekly, before the digest), idempotent.
 - `classify-questions PATH [--out PATH]`: a CSV with a `text` column comes back with every row
   and column kept, plus `stage` (1–4) and `confidence`, for analysts bringing questions from
   elsewhere (engine/question_stages; docs/metrics.md, "Question stages").
@@ -32,6 +34,7 @@ from peerwheel.engine.tabular import TabularError, TabularRow, normalise_header,
 from peerwheel.hub.stages import question_stages_retrain
 from peerwheel.insights.cli import parse_as_of, report_text
 from peerwheel.insights.report import flywheel_report
+from peerwheel.insights.services import nudges_create
 
 TEXT_COLUMN = "text"
 MAX_WHAT_IF = 200
@@ -124,7 +127,8 @@ class Command(PeerwheelCommand):
         "Insights. 'report [--as-of DATE] [--json]': the flywheel report. "
         "'classify-questions PATH [--out PATH]': a question stage (1–4) and its "
         "confidence for every row of a CSV with a 'text' column. 'retrain': refit the "
-        "question-stage classifier on the corrections and classify the hub's questions again."
+        "question-stage classifier on the corrections and classify the hub's questions again. "
+        "'nudge [--as-of DATE]': privately nudge the invisible successes (weekly)."
     )
     public_name = "insights"
     requires_system_checks: list[str] = []  # classifying a file needs no database or URLs
@@ -172,9 +176,20 @@ class Command(PeerwheelCommand):
             "the asker, a champion or a lead set is kept.",
         )
 
+        nudge = actions.add_parser(
+            "nudge",
+            help="nudge the invisible successes privately (run weekly, before the digest)",
+            description="Every Power or Habitual user who shared nothing in 12 weeks and had no "
+            "nudge in the last 4 gets a private nudge with a prefilled draft, shown only to them "
+            "(their home page and their digest); earlier nudges answered by a share are marked "
+            "(docs/metrics.md, 'Momentum'). Running it twice nudges nobody twice.",
+        )
+        nudge.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
+
     def handle(self, *args: Any, **options: Any) -> None:
         actions: dict[str, Callable[[dict[str, Any]], None]] = {
             "classify-questions": self._classify_questions,
+            "nudge": self._nudge,
             "report": self._report,
             "retrain": self._retrain,
         }
@@ -196,6 +211,17 @@ class Command(PeerwheelCommand):
             self.stdout.write(json.dumps(report.data, indent=2))
         else:
             self.stdout.write(report_text(report.data))
+
+    def _nudge(self, options: dict[str, Any]) -> None:
+        try:
+            as_of = parse_as_of(options["as_of"], today=timezone.localdate())
+        except ValueError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        made = nudges_create(as_of=as_of)
+        self.stdout.write(
+            f"{len(made)} invisible success(es) nudged on {as_of.isoformat()} (each sees their "
+            "own nudge on their home page and in their digest; nobody else sees it)."
+        )
 
     def _retrain(self, options: dict[str, Any]) -> None:
         with progress_bar("classifying the hub's questions", unit="question") as bar:
