@@ -81,7 +81,7 @@ def champion_respond(request: HttpRequest, champion_id: int) -> HttpResponse:
             request,
             "Welcome to the champions network: questions in your area are on the Questions page."
             if answer == "accept"
-            else "Declined. Thank you for saying so; nobody will ask again unless you do.",
+            else "Declined. Thank you for saying so; you will not be suggested again.",
         )
     return redirect("program:home")
 
