@@ -29,6 +29,7 @@ import numpy.typing as npt
 from peerwheel.digest.weeks import IsoWeek
 from peerwheel.engine.ranking import DEFAULT_WEIGHTS
 from peerwheel.hub.selectors import WeekActivity, WeekPost
+from peerwheel.notifications.selectors import NotificationView
 
 MAX_CLOSE = 5
 MIN_ITEMS = 3
@@ -117,6 +118,8 @@ class Digest:
     questions: tuple[DigestItem, ...] = ()
     session: DigestSession | None = None
     nudges: tuple[DigestNudge, ...] = ()
+    #: the reader's own unread notifications of the week, when they chose them batched here
+    notifications: tuple[NotificationView, ...] = ()
 
     @property
     def stage_label(self) -> str:
@@ -128,8 +131,10 @@ class Digest:
 
     @property
     def is_empty(self) -> bool:
-        """Nothing to tell: no post, no question, no nudge (such a digest is never sent)."""
-        return not (self.close or self.across or self.questions or self.nudges)
+        """Nothing to tell: no post, no question, no nudge, no notification (never sent)."""
+        return not (
+            self.close or self.across or self.questions or self.nudges or self.notifications
+        )
 
 
 @dataclass(frozen=True)

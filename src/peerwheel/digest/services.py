@@ -33,6 +33,7 @@ from peerwheel.digest.slack import SLACK_ITEMS, slack_text, webhook_post
 from peerwheel.digest.weeks import IsoWeek
 from peerwheel.hub.selectors import question_stages_of, week_activity
 from peerwheel.insights.selectors import nudges_for_person
+from peerwheel.notifications.selectors import NotificationView, digest_notifications
 from peerwheel.org.models import Person, Tie
 from peerwheel.org.selectors import people_current
 from peerwheel.program.selectors import next_session
@@ -123,6 +124,7 @@ def _digest(
     week: IsoWeek,
     nudges: tuple[DigestNudge, ...],
     session: DigestSession | None = None,
+    notifications: tuple[NotificationView, ...] = (),
 ) -> Digest:
     close, across, questions = index.digest_parts(reader)
     return Digest(
@@ -136,13 +138,22 @@ def _digest(
         questions=questions,
         session=session,
         nudges=nudges,
+        notifications=notifications,
     )
 
 
 def digest_build(person: Person, week: IsoWeek) -> Digest:
     """One person's digest of `week`; `Digest.is_empty` when there is nothing to tell."""
     (reader,) = readers_of([person], week)
-    return _digest(week_index(week), reader, week, nudges_of(person, week), session_after(week))
+    batched = digest_notifications([person.pk], since=week.start, until=week.end)
+    return _digest(
+        week_index(week),
+        reader,
+        week,
+        nudges_of(person, week),
+        session_after(week),
+        batched.get(person.pk, ()),
+    )
 
 
 def digest_subscription_set(*, person: Person, email: bool, now: datetime | None = None) -> None:
@@ -286,8 +297,16 @@ def digest_send(
             )
             run.already_sent += len(sent)
             people = list(Person.objects.filter(pk__in=set(chunk) - sent).order_by("pk"))
+            batched = digest_notifications([p.pk for p in people], since=week.start, until=week.end)
             digests = [
-                _digest(index, reader, week, nudges_of(person, week), session)
+                _digest(
+                    index,
+                    reader,
+                    week,
+                    nudges_of(person, week),
+                    session,
+                    batched.get(person.pk, ()),
+                )
                 for person, reader in zip(people, readers_of(people, week), strict=True)
             ]
             full = [d for d in digests if not d.is_empty]
