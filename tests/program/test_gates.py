@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -9,6 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from peerwheel.hub.services import answer_post, post_publish
+from peerwheel.insights.report import flywheel_report
+from peerwheel.org.models import Tie
 from peerwheel.program import services
 from peerwheel.program.evidence import Snapshot
 from peerwheel.program.measures import MEASURES
@@ -176,26 +179,17 @@ def test_r_or_demand_and_the_r_halt_read_the_weekly_r(
     company: Company, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     series = [0.9, 0.8, 0.95, 0.7, 0.9, 0.85, 0.99, 0.6]
-    report = {
-        "flywheel_r": {
-            "over_time": [
-                {
-                    "week": (AS_OF - timedelta(weeks=8 - i)).isoformat(),
-                    "value": v,
-                    "low": 0,
-                    "high": 2,
-                }
-                for i, v in enumerate(series)
-            ]
-        }
-    }
-    monkeypatch.setattr(Snapshot, "flywheel", property(lambda self: report))
+    points = [
+        {"week": (AS_OF - timedelta(weeks=8 - i)).isoformat(), "value": v, "low": 0, "high": 2}
+        for i, v in enumerate(series)
+    ]
+    monkeypatch.setattr(Snapshot, "r_series", property(lambda self: points))
     snapshot = snapshot_on(AS_OF)
     reading = MEASURES["r_or_demand"].read(snapshot, 1.0)
     assert reading.value == pytest.approx(sum(series) / len(series)) and not reading.met
     assert [h.kind for h in halts(snapshot)] == ["r_below_one"]
     series[3] = 1.2  # one week at or above 1: no halt
-    report["flywheel_r"]["over_time"][3]["value"] = 1.2
+    points[3]["value"] = 1.2
     assert halts(snapshot_on(AS_OF)) == []
 
 
@@ -253,3 +247,18 @@ def test_a_lead_edits_a_gate_and_a_share_target_above_one_is_refused(
     assert (added.key, twice.key, twice.label) == ("fails_shared", "fails_shared_2", "Fails shared")
     with pytest.raises(services.ProgramError, match="no measure 'vibes'"):
         services.gate_add(stage="crawl", measure="vibes", label="", target=1, actor=cast["carol"])
+
+
+def test_the_weekly_r_is_the_flywheel_reports_r_over_time(company: Company) -> None:
+    """The gates read R from the same pieces as Insights → Flywheel: the same weeks, values."""
+    p = company.people
+    keys = [k for k in p if k.startswith("p")]
+    company.usage({k: range(1, 12 - i // 2) for i, k in enumerate(keys)})
+    for a, b in itertools.pairwise(keys):
+        first, second = sorted([p[a], p[b]], key=lambda person: person.pk)
+        Tie.objects.create(person_a=first, person_b=second, weight=1.0)
+
+    ours = snapshot_on(AS_OF).r_series
+    theirs = flywheel_report(as_of=AS_OF, runs=20).data["flywheel_r"]["over_time"]
+
+    assert ours and ours == theirs

@@ -1,5 +1,5 @@
 """What the program reads about the organisation on a day, gathered once: the current people,
-the scope, the active champions, usage segments, adoption days and the flywheel's R over time.
+the scope, the active champions, usage segments, adoption days and the weekly R.
 
 Each piece is read when first asked for (`functools.cached_property`), so a page that needs no
 R never computes one. Every read goes through another part's selectors (org, usage, insights)
@@ -15,10 +15,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.core.cache import cache
 
+from peerwheel.engine.flywheel.attribution import attribute
+from peerwheel.engine.flywheel.reproduction import cori_rt, imported_adopters, weekly_new_adopters
 from peerwheel.engine.segments import UsageSegment
-from peerwheel.insights.caching import flywheel_report_cached
-from peerwheel.insights.selectors import flywheel_inputs
+from peerwheel.insights.caching import data_fingerprint
+from peerwheel.insights.report import DEFAULT_GENERATION_PMF
+from peerwheel.insights.selectors import FlywheelInputs, flywheel_inputs
 from peerwheel.org.selectors import people_current
 from peerwheel.usage.selectors import segments_all, usage_records
 
@@ -26,6 +30,7 @@ from peerwheel.usage.selectors import segments_all, usage_records
 HABITUAL = frozenset({UsageSegment.HABITUAL, UsageSegment.POWER})
 NOVICE_OR_ABOVE = frozenset({UsageSegment.NOVICE, UsageSegment.HABITUAL, UsageSegment.POWER})
 AGENT_WEEKS = 4
+CACHE_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -162,10 +167,15 @@ class Snapshot:
         return {int(p) for p in recent["person_id"].unique()} & set(self.people)
 
     @cached_property
+    def inputs(self) -> FlywheelInputs:
+        """The organisation as the flywheel math reads it on `as_of` (insights' one reading)."""
+        return flywheel_inputs(as_of=self.as_of)
+
+    @cached_property
     def adoption(self) -> dict[int, date]:
         """Person id → the day they adopted (insights' definition: first AI action or first
         visible use on the hub), before `as_of`."""
-        inputs = flywheel_inputs(as_of=self.as_of)
+        inputs = self.inputs
         days = inputs.data.adoption_day
         adopted = np.flatnonzero(days >= 0)
         return {
@@ -174,17 +184,46 @@ class Snapshot:
         }
 
     @cached_property
-    def flywheel(self) -> dict[str, Any]:
-        """The insights flywheel report on `as_of` (cached until the data changes)."""
-        return flywheel_report_cached(as_of=self.as_of, what_if_k=5)
+    def r_series(self) -> list[dict[str, Any]]:
+        """The weekly curve-only R (Cori) before `as_of`, as the Flywheel page's "R over time"
+        computes it (cached until the data changes): {week, value, low, high}."""
+        key = f"program:r:{self.as_of.isoformat()}:{data_fingerprint()}"
+        found = cache.get(key)
+        if found is None:
+            found = weekly_r_points(self.inputs)
+            cache.set(key, found, CACHE_SECONDS)
+        return found
 
     def weekly_r(self, weeks: int) -> list[dict[str, Any]]:
-        """The weekly curve-only R (Cori) of the last `weeks` weeks before `as_of`."""
+        """The weekly R of the last `weeks` weeks before `as_of`."""
         start = self.as_of - timedelta(weeks=weeks)
-        series = self.flywheel["flywheel_r"].get("over_time", [])
         return [
             point
-            for point in series
+            for point in self.r_series
             if start <= date.fromisoformat(point["week"]) < self.as_of
             and point["value"] is not None
         ]
+
+
+def weekly_r_points(inputs: FlywheelInputs) -> list[dict[str, Any]]:
+    """Cori's R week by week from new adopters, the generation interval from the attribution
+    (the default one without ties and events): the pieces of insights.report's R over time."""
+    data = inputs.data
+    incidence = weekly_new_adopters(data)
+    if incidence.sum() == 0:
+        return []
+    attribution = attribute(data) if inputs.adopters and (inputs.ties or inputs.events) else None
+    serial = attribution.realised_pmf if attribution is not None else DEFAULT_GENERATION_PMF
+    series = cori_rt(incidence, serial, imported=imported_adopters(data, attribution))
+    return [
+        {
+            "week": inputs.date_of(7 * int(week)).isoformat(),
+            "value": round(float(mean), 3),
+            "low": round(float(low), 3),
+            "high": round(float(high), 3),
+        }
+        for week, mean, low, high in zip(
+            series.t_end, series.mean, series.low, series.high, strict=True
+        )
+        if np.isfinite(mean)
+    ]
