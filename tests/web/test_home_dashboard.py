@@ -175,3 +175,19 @@ def test_the_dashboard_draws_its_charts_in_the_browser(
     page.wait_for_selector("text=in Engineering")
     page.wait_for_selector("#dash-organic .main-svg")
     assert page.locator("#group").input_value() == "department:Engineering"
+
+
+def test_the_panels_query_counts_are_pinned(
+    mo: MomentumOrg,
+    client_for: Callable[[str], Client],
+    django_assert_max_num_queries: Callable[..., Any],
+) -> None:
+    lead = client_for("carol")
+    lead.get("/", PANEL | {"group": "department:Sales"})  # fills the caches
+    with django_assert_max_num_queries(13):  # sign-in, permissions, the data fingerprint
+        lead.get("/", PANEL)
+    with django_assert_max_num_queries(21):  # and the group's momentum, fingerprinted too
+        lead.get("/", PANEL | {"group": "department:Sales"})
+    alice = client_for("alice")
+    with django_assert_max_num_queries(12):
+        alice.get("/", {"panel": "member"})
