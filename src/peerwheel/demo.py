@@ -22,6 +22,7 @@ from peerwheel.insights.demo import insights_demo, momentum_demo
 from peerwheel.org.demo import DemoContext, DemoStep, demo_organisation_load
 from peerwheel.org.models import Person
 from peerwheel.program.demo import program_demo, program_scope_demo
+from peerwheel.program.demo_sessions import sessions_demo
 from peerwheel.simulate.demo import simulate_demo
 from peerwheel.study.demo import demo_survey_wave
 from peerwheel.usage.demo import usage_demo
@@ -79,6 +80,7 @@ DEMO_STEPS: list[DemoStep] = [
     catalog_demo,  # after the logins (the lead answers reviews) and the program's scope
     insights_demo,
     program_demo,  # champions, buddies, gates and a wave plan: after insights' ties and events
+    sessions_demo,  # a promptathon, a cohort, show-and-tell: pushes before momentum's
     momentum_demo,  # nudges to invisible successes, before the digest that carries them
     digest_demo,  # last week's digest, after everything it reads (nudges included)
 ]
