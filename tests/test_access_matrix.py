@@ -135,6 +135,11 @@ PAGES: dict[str, Page] = {
     "hub:mine": Page(HUB),
     "insights:flywheel": Page(AGGREGATES),
     "insights:momentum": Page(AGGREGATES),
+    "notifications:page": Page(HUB),  # the signed-in person's own (no person parameter)
+    "notifications:bell": Page(HUB),
+    "notifications:read": Post(HUB),  # marks only the signed-in person's own
+    "notifications:preference": Post(HUB),
+    "notifications:follow": Post(HUB),
     "simulate:home": Page(SIMULATIONS),
     "simulate:run": Page(SIMULATIONS),
     "simulate:run_progress": Page(SIMULATIONS),
@@ -388,6 +393,7 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/guardrails/check"): {"title": "Draft", "body": "Nothing secret here."},
     ("DELETE", "/api/posts/{post_id}"): {},
     ("POST", "/api/catalog/ask"): {"tool": "Copilot", "use": "drafting", "data_class": "internal"},
+    ("POST", "/api/notifications/read"): {"all": True},
 }
 
 

@@ -14,12 +14,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from peerwheel.accounts.permissions import has_capability
+from peerwheel.accounts.roles import Capability
 from peerwheel.core.ratelimit import rate_limited
 from peerwheel.notifications import selectors, services
 from peerwheel.notifications.models import Delivery, FollowKind
@@ -65,11 +69,14 @@ def page(request: HttpRequest, person: Person | None) -> HttpResponse:
 
 
 @require_GET
-@own_page
-def bell(request: HttpRequest, person: Person | None) -> HttpResponse:
-    return render(
-        request, "notifications/_bell.html", {"unread": selectors.unread_count(request.user)}
-    )
+@login_required
+@never_cache
+def bell(request: HttpRequest) -> HttpResponse:
+    """The bell with the unread count: the permission, then one query (no layout context)."""
+    if not has_capability(request.user, Capability.USE_HUB):
+        raise PermissionDenied("This needs the 'Use hub' permission.")
+    unread = selectors.unread_count(request.user)
+    return HttpResponse(render_to_string("notifications/_bell.html", {"unread": unread}))
 
 
 def _back(request: HttpRequest) -> HttpResponse:
