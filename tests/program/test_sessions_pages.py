@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from peerwheel.hub.models import InfluenceEvent
 from peerwheel.org.models import Person
@@ -155,6 +157,45 @@ def test_recording_attendance_on_the_page_writes_the_events(
     pairs = sorted(InfluenceEvent.objects.values_list("source__name", "target__name"))
     assert pairs == [("Bob Brown", "Carol Clark"), ("Bob Brown", "Dan Diaz")]
     assert "2 attended" in _page(client_for("bob"), f"/program/sessions/{past.pk}/")
+
+
+def test_the_lists_query_counts_do_not_grow_with_sessions_or_cohorts(
+    org: dict[str, Person], cast: dict[str, User], client_for: Callable[[str], Client]
+) -> None:
+    client = client_for("alice")
+
+    def add(n: int) -> None:
+        for i in range(n):
+            starts = NOW + timedelta(days=1 + Session.objects.count())
+            session = services.session_create(actor=cast["bob"], starts_at=starts)
+            services.presenter_signup(session=session, person=org["bob"], topic=f"Demo {i}")
+            services.session_rsvp(session=session, person=org["alice"], going=True)
+            past = services.session_create(
+                actor=cast["bob"], starts_at=NOW - timedelta(days=1 + Session.objects.count())
+            )
+            services.presenter_signup(
+                session=past, person=org["dan"], topic="Old", at=past.starts_at - timedelta(1)
+            )
+            services.cohort_create(
+                actor=cast["carol"],
+                kind="cohort",
+                name=f"C{i}",
+                theme="T",
+                tag=f"c{Cohort.objects.count()}",
+                starts_at=NOW,
+                ends_at=NOW + timedelta(weeks=2),
+                members=[org["alice"], org["dan"]],
+            )
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    add(2)
+    few = queries("/program/sessions/"), queries("/program/cohorts/")
+    add(4)
+    assert (queries("/program/sessions/"), queries("/program/cohorts/")) == few
 
 
 @pytest.mark.slow

@@ -190,6 +190,30 @@ def my_session(session_id: int, person_id: int | None) -> MySession:
     )
 
 
+def my_sessions(session_ids: list[int], person_id: int | None) -> dict[int, MySession]:
+    """`my_session` for many sessions in two queries (the list page)."""
+    nobody = MySession(presenting=False, going=False, attended=False)
+    if person_id is None:
+        return dict.fromkeys(session_ids, nobody)
+    presenting = set(
+        SessionPresenter.objects.filter(
+            session_id__in=session_ids, person_id=person_id, withdrawn_at__isnull=True
+        ).values_list("session_id", flat=True)
+    )
+    rows = {
+        a.session_id: a
+        for a in Attendance.objects.filter(session_id__in=session_ids, person_id=person_id)
+    }
+    return {
+        pk: MySession(
+            presenting=pk in presenting,
+            going=pk in rows and rows[pk].going_at is not None,
+            attended=pk in rows and rows[pk].attended_at is not None,
+        )
+        for pk in session_ids
+    }
+
+
 @dataclass(frozen=True)
 class AttendeeView:
     person_id: int

@@ -82,11 +82,10 @@ def _sessions_page(
 ) -> HttpResponse:
     person = person_for_user(request.user)
     upcoming = selectors.sessions_upcoming()
+    mine = selectors.my_sessions([s.pk for s in upcoming], person.pk if person else None)
     context = {
         "person": person,
-        "upcoming": [
-            (s, selectors.my_session(s.pk, person.pk if person else None)) for s in upcoming
-        ],
+        "upcoming": [(s, mine[s.pk]) for s in upcoming],
         "past": selectors.sessions_past(limit=8),
         "runs": _runs(request),
         "form": form or SessionForm(),
