@@ -188,7 +188,9 @@ def test_a_revoked_or_replaced_token_is_a_404(org: dict[str, Person], upcoming: 
     first = services.calendar_token_issue(person=org["dan"])
     second = services.calendar_token_issue(person=org["dan"])  # the first stops working
     assert _feed(first).status_code == 404
-    assert _feed(second).status_code == 200
+    served = _feed(second)
+    assert served.status_code == 200
+    assert "no-store" in served["Cache-Control"]
     assert services.calendar_token_revoke(person=org["dan"]) == 1
     assert _feed(second).status_code == 404
     assert _feed("").status_code == 404

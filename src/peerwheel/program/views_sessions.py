@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from peerwheel.accounts.permissions import capability_required, has_capability
@@ -298,6 +299,7 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_GET
+@never_cache  # one person's sessions: never kept by a shared cache
 def feed(request: HttpRequest) -> HttpResponse:
     """A person's subscription feed, by their token (no sign-in); unknown or revoked: 404."""
     try:
@@ -314,6 +316,7 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@never_cache  # the page shows the new link: not kept by the browser or a proxy
 @rate_limited("writes")
 @capability_required(Capability.USE_HUB)
 def calendar_token(request: HttpRequest) -> HttpResponse:
