@@ -133,3 +133,10 @@ def test_a_profile_never_reads_usage(
 
 def test_an_unknown_person_is_a_404(client_for: Callable[[str], Client], db: None) -> None:
     assert client_for("bob").get("/hub/people/99999/").status_code == 404
+
+
+def test_a_colleague_can_follow_the_person_from_their_profile(
+    alices_hub: dict[str, Post], org: dict[str, Person], client_for: Callable[[str], Client]
+) -> None:
+    assert "Follow Alice Adams" in profile(client_for("dan"), org["alice"])
+    assert 'data-follow="person"' not in profile(client_for("alice"), org["alice"])  # herself
