@@ -119,6 +119,9 @@ def test_members_get_their_own_week_and_no_dashboard(
     assert "panel=member" in home and "panel=dashboard" not in home
     html = alice.get("/", {"panel": "member"}).content.decode()
     assert 'data-testid="next-step"' in html
+    # alice asked nothing: her stage comes from her own usage (a novice user: stage 3)
+    assert "stage 3 of 4" in html and "(from your own use of AI)" in html
+    assert 'href="/hub/library/?role_family=engineering"' in html
     assert "Release notes in minutes" in html  # shared by eng1, tried by eng2: both engineers
     assert "tried by 1 colleague" in html
     assert 'data-testid="nudges"' not in html  # alice shares: no nudge

@@ -9,7 +9,7 @@ listed as tried, without an author. Everything here is the signed-in person's ow
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
@@ -46,6 +46,8 @@ class NextStep:
     text: str
     link_text: str
     url: str
+    #: the stage is the person's latest question's (else read from their own usage)
+    from_questions: bool = False
 
     @property
     def stage_label(self) -> str:
@@ -105,12 +107,13 @@ def next_step(stage: int, person: Person | None) -> NextStep:
     )
 
 
-def _stage(person: Person, user: User, now: datetime) -> int:
+def _stage(person: Person, user: User, now: datetime) -> tuple[int, bool]:
+    """(the person's stage, whether it comes from their questions)."""
     asked = question_stages_of([person.pk], before=now).get(person.pk)
     if asked is not None:
-        return asked
+        return asked, True
     current = person_usage_for_viewer(person.pk, user).current
-    return 1 if current is None else STAGE_BY_SEGMENT[current]
+    return (1 if current is None else STAGE_BY_SEGMENT[current]), False
 
 
 def member_home(user: User, *, now: datetime | None = None) -> MemberHome:
@@ -147,13 +150,14 @@ def member_home(user: User, *, now: datetime | None = None) -> MemberHome:
     ]
     shared.sort(key=lambda p: (-p.tried_count, -p.created.timestamp()))
     counts = Counter(t.post_id for t in peers_tried if t.person_id != person.pk)
+    stage, asked = _stage(person, user, now)
     tried = [(week.posts[pid], n) for pid, n in counts.most_common() if pid in week.posts]
     return MemberHome(
         person=person,
         peers_label=label,
         shared=tuple(shared[:SHOWN]),
         tried=tuple(tried[:SHOWN]),
-        next_step=next_step(_stage(person, user, now), person),
+        next_step=replace(next_step(stage, person), from_questions=asked),
         nudges=nudges_for_person(person, now=now),
         consistency=own_consistency(person, as_of=timezone.localdate(now))
         if person.is_leader

@@ -50,7 +50,7 @@ def organic_demand_chart(series: list[dict[str, Any]]) -> go.Figure:
 def stage_mix_chart(monthly: list[dict[str, Any]]) -> go.Figure:
     """Each month's questions by stage, as shares (months without questions, or hidden for
     too few askers, left empty)."""
-    months = [m["month"] for m in monthly]
+    months = [f"{m['month']}-01" for m in monthly]
     figure = go.Figure()
     for colour, (stage, label) in zip(PALETTE, STAGE_LABELS.items(), strict=False):
         figure.add_bar(
@@ -59,14 +59,11 @@ def stage_mix_chart(monthly: list[dict[str, Any]]) -> go.Figure:
             name=label,
             marker_color=colour,
             customdata=[(m["counts"] or {}).get(stage) for m in monthly],
-            hovertemplate=f"{label}<br>%{{x}}: %{{y:.0%}} (%{{customdata}})<extra></extra>",
+            hovertemplate=f"{label}<br>%{{x|%b %Y}}: %{{y:.0%}} (%{{customdata}})<extra></extra>",
         )
-    return _small(
-        figure,
-        barmode="stack",
-        yaxis={"tickformat": ".0%", "range": [0, 1]},
-        xaxis={"type": "category"},
-    )
+    month_axis = {"type": "date", "dtick": "M1", "tickformat": "%b"}
+    percent = {"tickformat": ".0%", "range": [0, 1]}
+    return _small(figure, barmode="stack", yaxis=percent, xaxis=month_axis)
 
 
 def group_bars(
