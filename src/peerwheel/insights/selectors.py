@@ -193,6 +193,9 @@ def flywheel_inputs(*, as_of: date) -> FlywheelInputs:
     )
 
 
+_TIE_ROW = np.dtype([("a", np.int64), ("b", np.int64), ("weight", np.float64)])
+
+
 def _tie_network(
     person_ids: npt.NDArray[np.int64],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float64] | None, int]:
@@ -200,9 +203,8 @@ def _tie_network(
     person_ids[i]) as CSR (a pair tied through several sources keeps its strongest weight), and
     how many pairs it holds. Ties to anyone else (leavers) are left out."""
     rows = Tie.objects.values_list("person_a_id", "person_b_id", "weight")
-    columns = list(zip(*rows.iterator(chunk_size=20_000), strict=True)) or [(), (), ()]
-    pa, pb = (np.array(c, dtype=np.int64) for c in columns[:2])
-    weight = np.array(columns[2], dtype=np.float64)
+    ties = np.fromiter(rows.iterator(chunk_size=20_000), dtype=_TIE_ROW)
+    pa, pb, weight = ties["a"], ties["b"], ties["weight"]
     n = person_ids.shape[0]
     a = np.minimum(np.searchsorted(person_ids, pa), max(n - 1, 0))
     b = np.minimum(np.searchsorted(person_ids, pb), max(n - 1, 0))
