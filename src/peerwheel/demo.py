@@ -19,6 +19,7 @@ from peerwheel.engine.demo_org import DemoOrgConfig, generate_demo_org
 from peerwheel.hub.demo import hub_demo
 from peerwheel.hub.stages_demo import stages_demo
 from peerwheel.insights.demo import insights_demo, momentum_demo
+from peerwheel.notifications.demo import notifications_demo
 from peerwheel.org.demo import DemoContext, DemoStep, demo_organisation_load
 from peerwheel.org.models import Person
 from peerwheel.program.demo import program_demo, program_scope_demo
@@ -73,6 +74,7 @@ DEMO_STEPS: list[DemoStep] = [
     hub_demo,
     usage_demo,
     _demo_logins,
+    notifications_demo,  # follows and the preferences, after the hub and the logins
     stages_demo,  # champions' stage corrections: after the logins
     demo_survey_wave,
     simulate_demo,

@@ -51,7 +51,7 @@ from peerwheel.notifications.wording import notification_view
 from peerwheel.org.models import Person
 
 logger = logging.getLogger(__name__)
-HISTORY = timedelta(days=7)
+HISTORY = timedelta(days=14)
 _TAG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-+#.")
 
 
