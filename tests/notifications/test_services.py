@@ -155,3 +155,23 @@ def test_a_back_dated_write_is_history_read_and_never_emailed(
     rows = Notification.objects.order_by("created")
     assert [(r.actor.employee_id, r.read) for r in rows] == [("E2", True), ("E4", False)]
     assert mailoutbox == []
+
+
+def test_a_question_marked_as_a_duplicate_tells_its_asker_even_an_anonymous_one(
+    org: dict[str, Person], cast: dict[str, User], publish: Callable[..., Post]
+) -> None:
+    from peerwheel.hub.duplicates import duplicate_mark
+    from peerwheel.notifications.selectors import notifications_for_person
+
+    original = publish("carol", kind="question", title="How do I get Copilot?", body="?")
+    again = publish("alice", kind="question", title="Copilot access?", body="?")
+    hidden = publish("dan", kind="question", title="Access to Copilot", body="?", anonymous=True)
+    duplicate_mark(question=again, original=original, actor=cast["bob"])
+    duplicate_mark(question=hidden, original=original, actor=cast["bob"])
+    duplicate_mark(question=hidden, original=original, actor=cast["bob"])  # already: nothing
+
+    assert told(org["alice"]) == [("marked_duplicate", again.pk)]
+    assert told(org["dan"]) == [("marked_duplicate", hidden.pk)]
+    (view,) = notifications_for_person(org["alice"]).items
+    assert view.message.startswith("Bob Brown marked your question \u201cCopilot access?\u201d")
+    assert told(org["carol"]) == [] and told(org["bob"]) == []

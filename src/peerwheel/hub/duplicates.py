@@ -27,6 +27,7 @@ from peerwheel.accounts.services import audit_record
 from peerwheel.hub.errors import HubForbiddenError, HubGoneError, HubInputError, HubNotAllowedError
 from peerwheel.hub.models import Answer, Post, PostKind
 from peerwheel.hub.views_data import AnswerView, PostRef, answer_view, post_ref
+from peerwheel.notifications.services import HubEvent, notify
 
 #: how many originals a chain of marks is followed through (a mark always points at a root, so
 #: a longer chain only comes from rows written by hand)
@@ -108,6 +109,7 @@ def duplicate_mark(
     # The question's own duplicates now point at the same original: one hop from any of them.
     Post.objects.filter(duplicate_of=question).update(duplicate_of=root)
     _tell_the_asker(question=question, original=root, actor=actor, at=when)
+    notify(event=HubEvent.DUPLICATE, post=question, actor=getattr(actor, "person", None), at=at)
     return question
 
 

@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     PROMPT_ADAPTED = "prompt_adapted", "My prompt adapted"
     MENTIONED = "mentioned", "An @mention of me"
     FOLLOWED_NEW_POST = "followed_new_post", "A new post in what I follow"
+    MARKED_DUPLICATE = "marked_duplicate", "My question marked as a duplicate"
 
 
 class Notification(models.Model):

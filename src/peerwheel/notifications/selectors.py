@@ -41,6 +41,7 @@ def notifications_person(user: User | AnonymousUser) -> Person | None:
     anyone without the 'Use hub' permission."""
     if not has_capability(user, Capability.USE_HUB):
         raise ForbiddenError("This needs the 'Use hub' permission.")
+    assert isinstance(user, User)  # noqa: S101 - has_capability is False for AnonymousUser
     return Person.objects.filter(user=user).first()
 
 

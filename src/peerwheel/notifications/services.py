@@ -10,7 +10,8 @@ Who is told what, by hub event:
 - answered: the post's author (answer_on_my_post for a question, else comment_on_my_post) and
   the people the answer @mentions;
 - accepted: the answer's author (answer_accepted);
-- tried: the post's author (tried_my_post, with the outcome); a changed trial tells nobody again.
+- tried: the post's author (tried_my_post, with the outcome); a changed trial tells nobody again;
+- duplicate: the asker of a question a champion marked as a duplicate (marked_duplicate).
 
 Nobody is told about what they did themselves, and each person gets one notification per event
 (the first reason above wins). The actor is hidden (`actor_hidden`) when they wrote anonymously:
@@ -60,6 +61,7 @@ class HubEvent(StrEnum):
     ANSWERED = "answered"
     ACCEPTED = "accepted"
     TRIED = "tried"
+    DUPLICATE = "duplicate"
 
 
 class NotificationInputError(ValueError):
@@ -83,7 +85,7 @@ def notify(
     *,
     event: HubEvent | str,
     post: Post,
-    actor: Person,
+    actor: Person | None,
     answer: Answer | None = None,
     outcome: str = "",
     at: datetime | None = None,
@@ -91,11 +93,12 @@ def notify(
     """Write the notifications one hub event causes (see the module's docstring); returns them.
 
     `post` is the post the event is about (the new post, the answered or tried one); `answer`
-    the answer written or accepted. Call it inside the write's transaction.
+    the answer written or accepted; `actor` None for someone with no person (an admin's login).
+    Call it inside the write's transaction.
     """
     event = HubEvent(event)
     plan: dict[int, _Planned] = {}
-    by_anonymous = post.anonymous and actor.pk == post.author_id
+    by_anonymous = post.anonymous and actor is not None and actor.pk == post.author_id
     if event is HubEvent.PUBLISHED:
         if post.parent_id is not None:
             parent_author = Post.objects.filter(pk=post.parent_id).values_list("author_id")
@@ -119,11 +122,14 @@ def notify(
         plan.setdefault(
             answer.author_id, _Planned(NotificationKind.ANSWER_ACCEPTED, post.anonymous)
         )
+    elif event is HubEvent.DUPLICATE:
+        plan.setdefault(post.author_id, _Planned(NotificationKind.MARKED_DUPLICATE, False))
     else:
         plan.setdefault(
             post.author_id, _Planned(NotificationKind.TRIED_MY_POST, False, outcome=outcome)
         )
-    plan.pop(actor.pk, None)
+    if actor is not None:
+        plan.pop(actor.pk, None)
     return _write(plan, post=post, actor=actor, at=at)
 
 
@@ -141,7 +147,7 @@ def _followers(plan: dict[int, _Planned], post: Post) -> None:
         match |= Q(kind=FollowKind.PERSON, followed_id=post.author_id)
     rows = Follow.objects.filter(match).order_by("kind", "id")
     # Tool before topic before person: the reason shown is the first that applies.
-    order = {FollowKind.TOOL: 0, FollowKind.TOPIC: 1, FollowKind.PERSON: 2}
+    order = {FollowKind.TOOL.value: 0, FollowKind.TOPIC.value: 1, FollowKind.PERSON.value: 2}
     for person_id, kind, value in sorted(
         rows.values_list("person_id", "kind", "value"), key=lambda row: order[row[1]]
     ):
@@ -160,7 +166,7 @@ def notify_followers(*, post: Post, at: datetime | None = None) -> list[Notifica
 
 
 def _write(
-    plan: dict[int, _Planned], *, post: Post, actor: Person, at: datetime | None
+    plan: dict[int, _Planned], *, post: Post, actor: Person | None, at: datetime | None
 ) -> list[Notification]:
     if not plan:
         return []

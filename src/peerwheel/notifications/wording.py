@@ -34,9 +34,13 @@ class NotificationView:
     read: bool
     created: datetime
 
+    actor_hidden: bool = False
+
     @property
     def who(self) -> str:
-        return self.actor_name or HIDDEN_ACTOR
+        if self.actor_name:
+            return self.actor_name
+        return HIDDEN_ACTOR if self.actor_hidden else "Someone"
 
     @property
     def message(self) -> str:
@@ -56,6 +60,11 @@ class NotificationView:
                 return f"{self.who} adapted your prompt, as {title}."
             case NotificationKind.MENTIONED:
                 return f"{self.who} mentioned you in {title}."
+            case NotificationKind.MARKED_DUPLICATE:
+                return (
+                    f"{self.who} marked your question {title} as a duplicate of an earlier one; "
+                    "its answers are linked there."
+                )
             case _:
                 return f"{self.who} shared {title}{self.because}."
 
@@ -85,4 +94,5 @@ def notification_view(row: Notification) -> NotificationView:
         via=row.via,
         read=row.read,
         created=row.created,
+        actor_hidden=row.actor_hidden,
     )

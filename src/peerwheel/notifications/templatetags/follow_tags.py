@@ -54,10 +54,9 @@ def follow_button(
     person = _person(context)
     followed = Person(pk=int(person_id)) if person_id else None
     button = selectors.follow_button(person, kind=kind, value=value, followed=followed, label=label)
-    if person is not None and button.person_id == person.pk:
-        button = None  # nobody follows themselves
+    mine = person is not None and button.person_id == person.pk
     return {
-        "b": button,
+        "b": None if mine else button,  # nobody follows themselves
         "next": context["request"].get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
