@@ -357,7 +357,10 @@ def test_every_api_answer_is_a_named_schema_in_the_openapi_document(
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             for status, response in operation["responses"].items():
-                body = response.get("content", {}).get("application/json", {}).get("schema", {})
+                content = response.get("content", {})
+                if content and "application/json" not in content:
+                    continue  # a file, not JSON (the .ics calendar): its own media type
+                body = content.get("application/json", {}).get("schema", {})
                 name = body.get("$ref", "").removeprefix("#/components/schemas/")
                 if name not in components or components[name].get("type") != "object":
                     unnamed.append(f"{method.upper()} {path} {status}: {body}")
