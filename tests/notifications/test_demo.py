@@ -55,4 +55,3 @@ def test_the_demo_notifies_as_the_hub_would_and_sends_nothing() -> None:
     assert Follow.objects.filter(person=member, kind="tool").exists()
     assert NotificationPreference.objects.get(person=member).email == "digest"
     assert context.notes[-1].startswith("Notifications: ")
-

@@ -108,6 +108,11 @@ def test_an_old_followed_post_outside_the_recent_window_still_comes_in(
     assert old.pk not in _ranked(org["alice"])
     follow_add(person=org["alice"], kind="tool", value="Claude")
     assert old.pk in _ranked(org["alice"]) and len(recent) == 3
+    tagged = publish("dan", title="Decks", tags=["slide", "slides-2"], at=now - timedelta(days=9))
+    wanted = publish("dan", title="Slides", tags=["x", "slides"], at=now - timedelta(days=10))
+    follow_add(person=org["alice"], kind="topic", value="slides")
+    ranked = _ranked(org["alice"])
+    assert wanted.pk in ranked and tagged.pk not in ranked  # the tag itself, not a prefix
 
 
 def test_follow_boost_for_each_post() -> None:
