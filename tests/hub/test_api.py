@@ -305,8 +305,12 @@ POST_KEYS = {
     "created",
     "edited",
     "answer_count",
+    "tried_count",
+    "worked_count",
+    "reaction_count",
 }
 DETAIL_KEYS = POST_KEYS | {"answers", "trials", "reactions", "versions", "adaptations"}
+DETAIL_KEYS |= {"duplicate_of", "original_answers", "duplicates"}
 AUTHOR_KEYS = {"id", "name", "job_title", "team", "department", "role_family"}
 
 

@@ -15,6 +15,7 @@ from peerwheel.hub.duplicates import duplicate_mark, original_id_from
 from peerwheel.hub.errors import HubForbiddenError, HubInputError, HubNotAllowedError
 from peerwheel.hub.models import InfluenceEvent, Post
 from peerwheel.hub.services import answer_post
+from peerwheel.notifications.models import Notification
 from peerwheel.org.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,9 @@ def test_a_member_may_not_mark_a_duplicate(
 
 @pytest.mark.parametrize("who", ["bob", "carol"])
 def test_a_champion_or_a_lead_marks_it_and_the_answers_are_linked(
-    pair: tuple[Post, Post], client_for: Callable[[str], Client], cast: dict[str, User], who: str
-) -> None:
+    pair: tuple[Post, Post], client_for: Callable[[str], Client], cast: dict[str, User],
+    org: dict[str, Person], who: str,
+) -> None:  # fmt: skip
     original, duplicate = pair
     events_before = InfluenceEvent.objects.count()
 
@@ -71,6 +73,8 @@ def test_a_champion_or_a_lead_marks_it_and_the_answers_are_linked(
     assert (audit.actor, audit.target) == (cast[who], f"post:{duplicate.pk}")
     assert audit.detail["original"] == original.pk
     assert InfluenceEvent.objects.count() == events_before  # marking influences nobody
+    told = Notification.objects.filter(kind="marked_duplicate")
+    assert list(told.values_list("recipient", "post")) == [(org["alice"].pk, duplicate.pk)]
 
 
 def test_the_mark_form_is_shown_to_champions_only(
@@ -147,3 +151,22 @@ def test_a_bad_original_comes_back_as_a_message(
     with pytest.raises(HubInputError):
         original_id_from("the one about the wiki")
     assert original_id_from("https://hub.example.org/hub/posts/42/") == 42
+
+
+def test_the_api_links_a_duplicate_to_its_original_and_back(
+    pair: tuple[Post, Post], cast: dict[str, User], client_for: Callable[[str], Client]
+) -> None:
+    original, duplicate = pair
+    duplicate_mark(question=duplicate, original=original, actor=cast["bob"])
+    client = client_for("dan")
+
+    body = client.get(f"/api/posts/{duplicate.pk}").json()
+    back = client.get(f"/api/posts/{original.pk}").json()
+
+    assert body["duplicate_of"]["id"] == original.pk
+    assert [a["body"] for a in body["original_answers"]] == [
+        "Yes, once IT connects the wiki.",
+        "Ask IT for the connector.",
+    ]
+    assert [d["id"] for d in back["duplicates"]] == [duplicate.pk]
+    assert back["duplicate_of"] is None and back["original_answers"] == []

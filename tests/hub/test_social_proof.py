@@ -174,3 +174,19 @@ def test_the_queries_of_a_page_do_not_grow_with_its_cards(
 
     assert len(cards(client.get(path).content.decode())) > 6  # a full page of cards
     assert many == few
+
+
+def test_the_api_carries_the_same_numbers(
+    busy: list[Post], client_for: Callable[[str], Client]
+) -> None:
+    items = client_for("bob").get("/api/posts?q=release").json()["items"]
+
+    got = {i["id"]: (i["tried_count"], i["worked_count"], i["reaction_count"]) for i in items}
+    assert got == {
+        p.pk: (
+            Trial.objects.filter(post=p).count(),
+            Trial.objects.filter(post=p, outcome="worked").count(),
+            Reaction.objects.filter(post=p).count(),
+        )
+        for p in busy
+    }

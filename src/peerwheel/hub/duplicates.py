@@ -5,10 +5,11 @@ answers (`duplicate_for_viewer`, read by `selectors.post_for_viewer`), and the c
 similar questions leaves duplicates out (their original is there). Who may mark is decided by
 accounts.permissions: the *Answer questions* capability (champions, leads, admins).
 
-The asker is told through the notifications app when it exists (its `notify` service, which
-keeps an anonymous asker anonymous); until then every mark is written to the audit log
-(`hub.duplicate_mark`: the question, the original, who marked it; never the asker), and no
-influence event is recorded: marking a duplicate helps nobody by itself.
+The asker is told through the notifications app (`notify`, event `duplicate`: an anonymous
+asker too, without anyone learning who they are), every mark and unmark is written to the
+audit log (`hub.duplicate_mark` / `hub.duplicate_clear`: the question, the original, who marked
+it; never the asker), and no influence event is recorded: marking a duplicate helps nobody by
+itself.
 """
 
 from __future__ import annotations

@@ -143,6 +143,9 @@ class PostOut(Schema):
     created: IsoTime
     edited: IsoTime | None
     answer_count: int
+    tried_count: int = Field(description='People who said "I tried this" (social proof).')
+    worked_count: int = Field(description='Of those, the ones whose outcome is "worked".')
+    reaction_count: int
     reuse: dict[str, int] | None = Field(
         None, description="Reuse counts; present only when the post has any."
     )
@@ -184,6 +187,12 @@ class PostDetailOut(PostOut):
     reactions: dict[str, int]
     versions: list[VersionOut]
     adaptations: list[PostRefOut | None]
+    duplicate_of: PostRefOut | None = Field(
+        description="For a question marked as a duplicate: the original (its answers are in "
+        "original_answers); null otherwise."
+    )
+    original_answers: list[AnswerOut]
+    duplicates: list[PostRefOut | None] = Field(description="Questions marked as duplicates of it.")
 
 
 class PostListOut(Schema):
@@ -308,6 +317,9 @@ def _post_fields(view: PostView) -> dict[str, object]:
         "created": view.created.isoformat(),
         "edited": iso(view.edited),
         "answer_count": view.answer_count,
+        "tried_count": view.tried_count,
+        "worked_count": view.worked_count,
+        "reaction_count": view.reaction_count,
     }
     if view.reuse:  # left unset otherwise: the answer has no "reuse" key
         fields["reuse"] = dict(view.reuse)
@@ -365,5 +377,8 @@ def post_detail_out(view: PostView) -> PostDetailOut:
             "reactions": {r.emoji: r.count for r in view.reactions},
             "versions": [version_out(v) for v in view.versions],
             "adaptations": [post_ref_out(a) for a in view.adaptations],
+            "duplicate_of": post_ref_out(view.duplicate_of),
+            "original_answers": [answer_out(a) for a in view.original_answers],
+            "duplicates": [post_ref_out(d) for d in view.duplicates],
         }
     )
