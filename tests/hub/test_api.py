@@ -386,3 +386,15 @@ def test_list_endpoints_keep_a_fixed_number_of_queries(
         with django_assert_max_num_queries(11):  # the feed reads the reader's follows too
             status, body = bob.call("get", path)
         assert status == 200 and len(body["items"]) == 12, path
+
+
+def test_the_openapi_document_holds_no_key_twice(client_for: Callable[[str], Client]) -> None:
+    """Swagger UI reads the document as YAML, which refuses a repeated key ("200" beside 200)."""
+    text = client_for("alice").get("/api/openapi.json").content.decode()
+
+    def no_repeats(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), f"a key twice: {sorted(keys)}"
+        return dict(pairs)
+
+    json.loads(text, object_pairs_hook=no_repeats)

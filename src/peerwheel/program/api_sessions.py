@@ -21,9 +21,11 @@ from peerwheel.program.calendar import PageUrl, calendar_ics
 
 router = Router(tags=["program"])
 
+#: keyed by the int 200, as ninja keys its own default: a "200" string would sit beside it and
+#: the document would hold the key twice (which Swagger UI's YAML reader refuses)
 ICS_RESPONSE = {
     "responses": {
-        "200": {
+        200: {
             "description": "The caller's sessions and cohorts (RFC 5545)",
             "content": {"text/calendar": {"schema": {"type": "string"}}},
         }
