@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from peerwheel.accounts.permissions import has_capability
@@ -183,3 +183,13 @@ def demand_requests(
         reason: DemandReason = "outside_scope" if outside else "refused"
         found.append((asker_id, department_id, timezone.localdate(asked_at), reason))
     return found
+
+
+def change_marker() -> tuple[object, ...]:
+    """What changes whenever a use request is asked or resolved, for the caches of reports
+    that count demand (insights.caching)."""
+    return (
+        UseRequest.objects.aggregate(
+            n=Count("pk"), last=Max("asked_at"), resolved=Max("resolved_at")
+        ),
+    )

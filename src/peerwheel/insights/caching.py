@@ -16,11 +16,13 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Max
 
+from peerwheel.catalog.selectors import change_marker as catalog_change_marker
 from peerwheel.core.models import Import
 from peerwheel.hub.models import Answer, InfluenceEvent, Post, Trial
 from peerwheel.insights.models import Nudge
 from peerwheel.insights.report import flywheel_report
 from peerwheel.org.models import Person, Tie
+from peerwheel.program.selectors import change_marker as program_change_marker
 
 CACHE_SECONDS = 15 * 60
 
@@ -35,8 +37,10 @@ def data_fingerprint() -> str:
         Post.objects.aggregate(n=Count("pk"), last=Max("pk"), edited=Max("edited")),
         Trial.objects.aggregate(n=Count("pk"), last=Max("updated")),
         Answer.objects.aggregate(n=Count("pk"), last=Max("pk")),
-        # momentum's nudges (program and catalogue changes reach it within CACHE_SECONDS)
+        # momentum's nudges, the program's scope and champions, the catalogue's demand
         Nudge.objects.aggregate(n=Count("pk"), last=Max("pk"), shared=Max("shared_at")),
+        program_change_marker(),
+        catalog_change_marker(),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 

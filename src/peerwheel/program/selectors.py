@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from peerwheel.core.errors import NotFoundError
@@ -159,3 +159,18 @@ def champion_get(pk: int) -> Champion:
     if champion is None:
         raise NotFoundError("No such champion invitation.")
     return champion
+
+
+def change_marker() -> tuple[object, ...]:
+    """What changes whenever the program's data does (scope, stage moves, champions), for the
+    caches of reports that read it (insights.caching)."""
+    return (
+        ScopeEntry.objects.aggregate(n=Count("pk"), last=Max("pk"), until=Max("until")),
+        StageMove.objects.aggregate(n=Count("pk"), last=Max("pk")),
+        Champion.objects.aggregate(
+            n=Count("pk"),
+            responded=Max("responded_at"),
+            stepped_down=Max("stepped_down_at"),
+            invited=Max("invited_at"),
+        ),
+    )
