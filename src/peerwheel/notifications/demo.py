@@ -73,7 +73,7 @@ def notifications_demo(context: DemoContext) -> None:
             notification_preference_set(person=Person(pk=pk), email=str(email))
     unread = Notification.objects.filter(read=False).count()
     context.notes.append(
-        f"Notifications: {Notification.objects.count()} from the hub's answers, trials, "
-        f"adaptations and {followed} from {Follow.objects.count()} follows ({unread} unread, "
-        "from the last two weeks); no email sent. Sign in and open the bell."
+        f"Notifications: {Notification.objects.count()} (answers, trials, adaptations, mentions; "
+        f"{followed} from {Follow.objects.count()} follows), {unread} unread from the last two "
+        "weeks; no email sent. Sign in and open the bell."
     )
