@@ -81,6 +81,7 @@ def report_text(report: dict[str, Any]) -> str:
             f"(90% band {last['low']}–{last['high']})."
         )
     lines += [f"What if: {item['sentence']}" for item in forecast.get("what_if", [])]
+    lines += _momentum_lines(report)
     if report["champions"]:
         lines += ["", "Natural champions (evidence in counts):"]
         for rank, champion in enumerate(report["champions"], start=1):
@@ -88,6 +89,44 @@ def report_text(report: dict[str, Any]) -> str:
                 f"{rank:>3}. {champion['name']} ({champion['employee_id']}): {champion['evidence']}"
             )
     return "\n".join(lines)
+
+
+def _momentum_lines(report: dict[str, Any]) -> list[str]:
+    """The momentum measures in sentences (docs/metrics.md, "Momentum")."""
+    lines: list[str] = []
+    demand = report.get("organic_demand") or []
+    if demand:
+        last = demand[-1]
+        signals = ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in last["signals"].items())
+        lines.append(f"Organic demand in the week of {last['week']}: {signals}.")
+    mix = (report.get("question_stages") or {}).get("mix") or {}
+    if mix.get("mean") is not None and not mix.get("suppressed"):
+        advanced = (mix["shares"].get("3") or 0) + (mix["shares"].get("4") or 0)
+        lines.append(
+            f"Questions: mean stage {mix['mean']:.1f}; {advanced:.0%} at stage 3 or 4 "
+            f"(how do I do X with it / build something new)."
+        )
+    invisible = report.get("invisible_successes") or {}
+    if invisible.get("count") is not None:
+        lines.append(
+            f"Invisible successes: {invisible['count']} heavy users who share nothing; "
+            f"{invisible.get('shared_after_nudge', 0)} of {invisible.get('nudged', 0)} nudged "
+            "shared within 4 weeks."
+        )
+    leaders = report.get("leader_consistency") or {}
+    if leaders.get("leaders") and not leaders.get("suppressed"):
+        median = leaders["active_share"]["median"]
+        lines.append(
+            f"Leaders: {leaders['leaders']}, visibly active in a median {median:.0%} of the last "
+            f"{leaders['weeks']} weeks."
+        )
+    safety = (report.get("psychological_safety") or {}).get("organisation") or {}
+    if safety and not safety.get("suppressed"):
+        lines.append(
+            f"Safety: {safety['fails']} fails and {safety['questions']} questions shared by "
+            f"{safety['people']} contributors; {safety['anonymous_share']:.0%} anonymous."
+        )
+    return ["", *lines] if lines else []
 
 
 ATTRIBUTION_FIELDS = ("target_id", "adopted_week", "source_id", "credit")
