@@ -98,24 +98,32 @@ def test_nobody_gets_an_empty_digest(scene: Scene) -> None:
     assert run.people == 7
 
 
-def test_the_digest_reads_per_batch_plus_one_query_for_each_persons_nudges(
-    scene: Scene,
-) -> None:
-    """The week, groups, ties and stages are read per batch: 20 more people cost 20 queries,
-    their nudges (insights.selectors.nudges_for_person reads one person at a time)."""
+def test_the_digests_queries_per_batch_do_not_grow_with_the_batch(scene: Scene) -> None:
+    """The week is read once; groups, ties, stages, notifications and nudges once a batch
+    (insights.selectors.nudges_for_people): 20 more people in the same batch, some with
+    nudges, cost no query more, and each nudge goes into its own person's digest only."""
 
-    def queries() -> int:
+    def queries(**kwargs: int) -> int:
         with CaptureQueriesContext(connection) as captured:
-            digest_send(WEEK, dry_run=True)
+            digest_send(WEEK, dry_run=True, **kwargs)
         return len(captured)
 
     before = queries()
     team = scene.org["alice"].team
-    Person.objects.bulk_create(
+    extra = Person.objects.bulk_create(
         Person(employee_id=f"X{i}", name=f"Extra {i}", email=f"x{i}@example.com", team=team)
         for i in range(20)
     )
-    assert queries() == before + 20
+    for person in extra[:3]:
+        _nudge(person, at(1))
+    assert queries() == before
+    # 27 people in batches of 9 or of 27: three batches cost two batches' reads more than one
+    per_batch = (queries(batch_size=9) - queries(batch_size=27)) / 2
+    assert per_batch == int(per_batch) and 0 < per_batch <= 10
+    run = digest_send(WEEK)
+    assert run.sent == 27
+    with_nudge = sorted(m.to[0] for m in mail.outbox if "ChatGPT" in m.body)
+    assert with_nudge == ["x0@example.com", "x1@example.com", "x2@example.com"]
 
 
 def _nudge(person: Person, when: datetime) -> Nudge:

@@ -1,7 +1,7 @@
 """The weekly digest's writes and its one builder (docs/digest.md).
 
 - `digest_build(person, week)`: one person's digest (what the "My digest" page shows), its
-  private part (the person's own nudges, `insights.selectors.nudges_for_person`) included, and
+  private part (the person's own nudges, `insights.selectors.nudges_for_people`) included, and
   the next show-and-tell after the week (`program.selectors.next_session`).
 - `digest_send(week)`: everyone's, in batches: email through Django's email backend, and the
   week's post to the Slack channel when a webhook is set. A `DigestSend` row is claimed before a
@@ -32,7 +32,7 @@ from peerwheel.digest.rendering import digest_message
 from peerwheel.digest.slack import SLACK_ITEMS, slack_text, webhook_post
 from peerwheel.digest.weeks import IsoWeek
 from peerwheel.hub.selectors import question_stages_of, week_activity
-from peerwheel.insights.selectors import nudges_for_person
+from peerwheel.insights.selectors import nudges_for_people
 from peerwheel.notifications.selectors import NotificationView, digest_notifications
 from peerwheel.org.models import Person, Tie
 from peerwheel.org.selectors import people_current
@@ -95,12 +95,16 @@ def readers_of(people: Iterable[Person], week: IsoWeek) -> list[Reader]:
     ]
 
 
-def nudges_of(person: Person, week: IsoWeek) -> tuple[DigestNudge, ...]:
-    """The person's own open nudges at the end of the week (insights; one query)."""
-    return tuple(
-        DigestNudge(text=nudge.message, draft=nudge.draft, path=nudge.draft_url)
-        for nudge in nudges_for_person(person, now=week.end)
-    )
+def nudges_of(person_ids: list[int], week: IsoWeek) -> dict[int, tuple[DigestNudge, ...]]:
+    """Each person's own open nudges at the end of the week (insights; one query a batch):
+    person id → theirs, absent when none. Each goes into its own person's digest only."""
+    return {
+        pk: tuple(
+            DigestNudge(text=nudge.message, draft=nudge.draft, path=nudge.draft_url)
+            for nudge in views
+        )
+        for pk, views in nudges_for_people(person_ids, now=week.end).items()
+    }
 
 
 def session_after(week: IsoWeek) -> DigestSession | None:
@@ -150,7 +154,7 @@ def digest_build(person: Person, week: IsoWeek) -> Digest:
         week_index(week),
         reader,
         week,
-        nudges_of(person, week),
+        nudges_of([person.pk], week).get(person.pk, ()),
         session_after(week),
         batched.get(person.pk, ()),
     )
@@ -297,17 +301,19 @@ def digest_send(
             )
             run.already_sent += len(sent)
             people = list(Person.objects.filter(pk__in=set(chunk) - sent).order_by("pk"))
-            batched = digest_notifications([p.pk for p in people], since=week.start, until=week.end)
+            pks = [p.pk for p in people]
+            batched = digest_notifications(pks, since=week.start, until=week.end)
+            nudges = nudges_of(pks, week)
             digests = [
                 _digest(
                     index,
                     reader,
                     week,
-                    nudges_of(person, week),
+                    nudges.get(reader.person_id, ()),
                     session,
-                    batched.get(person.pk, ()),
+                    batched.get(reader.person_id, ()),
                 )
-                for person, reader in zip(people, readers_of(people, week), strict=True)
+                for reader in readers_of(people, week)
             ]
             full = [d for d in digests if not d.is_empty]
             run.empty += len(digests) - len(full)

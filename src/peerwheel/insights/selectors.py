@@ -10,6 +10,7 @@ data strictly before the as-of date is read. Leavers are not in the organisation
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -252,23 +253,36 @@ NUDGE_SHOWN = timedelta(weeks=4)
 def nudges_for_person(person: Person, *, now: datetime | None = None) -> tuple[NudgeView, ...]:
     """The person's own open nudges (the last four weeks', not yet answered by sharing),
     newest first. Only ever call it for the signed-in person themselves."""
-    now = now or datetime.now(tz=UTC)
+    return nudges_for_people([person.pk], now=now or datetime.now(tz=UTC)).get(person.pk, ())
+
+
+def nudges_for_people(
+    person_ids: Iterable[int], *, now: datetime
+) -> dict[int, tuple[NudgeView, ...]]:
+    """THE definition of open nudges, for many people in one query: person id → their own open
+    nudges at `now` (as `nudges_for_person`), newest first; people with none are absent. For a
+    batch of digests, where each person's go to that person only."""
     rows = Nudge.objects.filter(
-        person=person, shared_at__isnull=True, created__gt=now - NUDGE_SHOWN, created__lte=now
-    ).order_by("-created", "-id")
-    return tuple(
-        NudgeView(
-            id=n.pk,
-            kind=n.kind,
-            created=n.created,
-            message=n.message,
-            title=n.title,
-            draft=n.draft,
-            topic=n.topic,
-            shared_at=n.shared_at,
+        person_id__in=list(person_ids),
+        shared_at__isnull=True,
+        created__gt=now - NUDGE_SHOWN,
+        created__lte=now,
+    ).order_by("person_id", "-created", "-id")
+    found: dict[int, list[NudgeView]] = {}
+    for n in rows:
+        found.setdefault(n.person_id, []).append(
+            NudgeView(
+                id=n.pk,
+                kind=n.kind,
+                created=n.created,
+                message=n.message,
+                title=n.title,
+                draft=n.draft,
+                topic=n.topic,
+                shared_at=n.shared_at,
+            )
         )
-        for n in rows
-    )
+    return {pk: tuple(views) for pk, views in found.items()}
 
 
 def own_consistency(person: Person, *, as_of: date) -> dict[str, object]:
