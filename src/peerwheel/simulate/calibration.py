@@ -52,7 +52,7 @@ def peer_targets() -> PeerTargets:
     """The latest closed study wave's peer effects, else the published ones."""
     own = closed_wave_peer_effects()
     if own is None:
-        return PeerTargets(PUBLISHED.heavy, PUBLISHED.agent, PUBLISHED_SOURCE)
+        return published_targets()
     return PeerTargets(
         heavy=round(own.heavy, 1),
         agent=round(own.agent, 1),
@@ -70,9 +70,17 @@ def _cache_key(network: Network, targets: Targets) -> str:
     return f"simulate:calibration:{digest.hexdigest()}"
 
 
-def calibrated_base(network: Network, targets: PeerTargets) -> tuple[PeerParams, dict[str, Any]]:
+def published_targets() -> PeerTargets:
+    """The published effects (8.9 and 10.4 points), whatever the database holds."""
+    return PeerTargets(PUBLISHED.heavy, PUBLISHED.agent, PUBLISHED_SOURCE)
+
+
+def calibrated_base(
+    network: Network, targets: PeerTargets, *, use_cache: bool = True
+) -> tuple[PeerParams, dict[str, Any]]:
     """The peer model's params for every arm of a run, and what to say about them (stored in
-    the run's result as `calibration`)."""
+    the run's result as `calibration`). `use_cache=False` neither reads nor writes Django's cache
+    (`peerwheel simulate` on a file graph, which must not need a database)."""
     about: dict[str, Any] = {
         "source": targets.source,
         "wave_id": targets.wave_id,
@@ -90,7 +98,7 @@ def calibrated_base(network: Network, targets: PeerTargets) -> tuple[PeerParams,
         )
     else:
         key = _cache_key(network, targets.targets)
-        cached = cache.get(key)
+        cached = cache.get(key) if use_cache else None
         if cached is None:
             try:
                 calibration = calibrate_workplace(network, targets.targets)
@@ -103,7 +111,8 @@ def calibrated_base(network: Network, targets: PeerTargets) -> tuple[PeerParams,
                     "heavy_effect": calibration.heavy_effect,
                     "agent_effect": calibration.agent_effect,
                 }
-            cache.set(key, cached, CACHE_SECONDS)
+            if use_cache:
+                cache.set(key, cached, CACHE_SECONDS)
         if "error" in cached:
             about["note"] = (
                 f"these effects cannot be reproduced on this network ({cached['error']}): the "

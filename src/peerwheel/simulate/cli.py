@@ -4,7 +4,8 @@
 runs a sweep (scenarios × rng seeds × strategies) in local processes.
 A graph read from a file never touches the database; `--graph org` reads people and ties.
 Peer-model scenarios and their tasks are built as the Simulate page builds them
-(simulate/scenarios.py); the options are parsed in options.py, printed by cli_output.py.
+(simulate/scenarios.py), on the peer model the page calibrates (simulate/calibration.py) unless
+--no-calibrate; the options are parsed in options.py, printed by cli_output.py.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from peerwheel.engine.diffusion import (
     ComplexParams,
     ModelKind,
     ModelParams,
+    PeerParams,
     SimulationResult,
     ThresholdParams,
     parse_thresholds,
@@ -182,6 +184,26 @@ class _Arm:
     params: ModelParams | None
 
 
+def peer_calibration(
+    options: SimulateOptions, graph: Graph
+) -> tuple[PeerParams | None, dict[str, Any] | None]:
+    """The peer model under every scenario, and what to say about it (None, None for the other
+    models). As the Simulate page: `calibrated_base` on the network, to the organisation's
+    latest closed study wave or the published effects (a file graph: the published ones, and
+    Django's cache is left alone, so no database is needed). --no-calibrate: the engine's
+    defaults (`PeerParams()`)."""
+    if not options.is_peer or graph.network is None:
+        return None, None
+    if options.no_calibrate:
+        return None, {"calibrated": False, "source": "the engine's uncalibrated defaults"}
+    from peerwheel.simulate.calibration import calibrated_base, peer_targets, published_targets
+
+    org = graph.source == "org"
+    targets = peer_targets() if org else published_targets()
+    params, about = calibrated_base(graph.network, targets, use_cache=org)
+    return params, {"calibrated": True, **about}
+
+
 def _arm(options: SimulateOptions, network: Network | None, scenario: Scenario | None) -> _Arm:
     if scenario is not None:
         try:
@@ -201,6 +223,7 @@ def _task(
     rng_seed: int,
     seeds: tuple[int, ...] | None = None,
     group: tuple[str, tuple[str, ...]] | None = None,
+    base: PeerParams | None = None,
 ) -> SweepTask:
     """The task for one arm: a scenario's as the Simulate page builds it, or another model's."""
     if arm.scenario is not None:
@@ -212,6 +235,7 @@ def _task(
             natural_ids=graph.natural_ids,
             seeds=seeds,
             appointed_group=group,
+            base=base,
         )
     assert arm.params is not None  # noqa: S101 - an arm is a scenario or a model's params
     return SweepTask(
@@ -243,6 +267,8 @@ def run_one(options: SimulateOptions, on_step: Progress | None = None) -> dict[s
         strategy = scenario.strategy if scenario is not None else None
     k = options.k or (scenario.k if scenario is not None else DEFAULT_K)
     _check_k(k, network, strategy if seeds is None else None)
+    group = appointed_group(options, network)
+    base, calibration = peer_calibration(options, graph)  # after every check of the options
     task = _task(
         options,
         graph,
@@ -250,7 +276,8 @@ def run_one(options: SimulateOptions, on_step: Progress | None = None) -> dict[s
         strategy=strategy,
         rng_seed=options.rng_seed,
         seeds=seeds,
-        group=appointed_group(options, network),
+        group=group,
+        base=base,
     )
     try:
         outcome = run_task(network, task, on_step=on_step)
@@ -269,6 +296,8 @@ def run_one(options: SimulateOptions, on_step: Progress | None = None) -> dict[s
     )
     if scenario is not None:
         out["scenario"] = scenario.to_dict()
+    if calibration is not None:
+        out["calibration"] = calibration
     return out
 
 
@@ -279,8 +308,11 @@ def _csv_list(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
-def sweep_tasks(options: SimulateOptions, graph: Graph) -> list[SweepTask]:
-    """Scenarios × rng seeds × strategies, in that order."""
+def sweep_tasks(
+    options: SimulateOptions, graph: Graph, base: PeerParams | None = None
+) -> list[SweepTask]:
+    """Scenarios × rng seeds × strategies, in that order; `base` is the peer model under every
+    scenario (`peer_calibration`; None: the engine's defaults)."""
     network = graph.network
     try:
         presets = [preset(key) for key in _csv_list(options.presets)]
@@ -314,7 +346,15 @@ def sweep_tasks(options: SimulateOptions, graph: Graph) -> list[SweepTask]:
                 k = options.k or (scenario.k if scenario else DEFAULT_K)
                 _check_k(k, network, strategy)
                 tasks.append(
-                    _task(options, graph, arm, strategy=strategy, rng_seed=rng_seed, group=group)
+                    _task(
+                        options,
+                        graph,
+                        arm,
+                        strategy=strategy,
+                        rng_seed=rng_seed,
+                        group=group,
+                        base=base,
+                    )
                 )
     return tasks
 
@@ -324,11 +364,15 @@ class Comparison:
     rows: list[tuple[Summary, SimulationResult]]
     graph: Graph
     model: str
+    calibration: dict[str, Any] | None = None
 
 
 def compare(options: SimulateOptions, on_done: Progress | None = None) -> Comparison:
     graph = load_graph(options)
-    tasks = sweep_tasks(options, graph)
+    tasks = sweep_tasks(options, graph)  # every option checked before calibrating
+    base, calibration = peer_calibration(options, graph)
+    if base is not None:
+        tasks = sweep_tasks(options, graph, base)
     try:
         outcomes = run_sweep(
             graph.network,
@@ -342,4 +386,4 @@ def compare(options: SimulateOptions, on_done: Progress | None = None) -> Compar
         (summarise(label, strategy, result), result)
         for label, strategy, result in group_outcomes(outcomes)
     ]
-    return Comparison(rows=rows, graph=graph, model=str(options.model))
+    return Comparison(rows=rows, graph=graph, model=str(options.model), calibration=calibration)

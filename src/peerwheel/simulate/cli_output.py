@@ -13,6 +13,24 @@ from peerwheel.simulate.charts import Curve, adoption_figure
 from peerwheel.simulate.cli import Comparison, usage_error
 
 
+def calibration_line(about: dict[str, Any]) -> str:
+    """Which peer model ran: calibrated to what (the published effects or the latest closed
+    study wave), the fallback and why, or the engine's defaults (--no-calibrate)."""
+    if not about.get("calibrated"):
+        return "peer influence: the engine's uncalibrated defaults (--no-calibrate)"
+    line = (
+        f"peer influence: calibrated to {about['source']} (+1 SD of exposure: heavy use "
+        f"+{about['heavy_target']:g} points, agent use +{about['agent_target']:g})"
+    )
+    if about["note"]:
+        line += f"; fallback: {about['note']}"
+    else:
+        line += f"; reproduced {about['heavy_effect']:g} and {about['agent_effect']:g}"
+    return (
+        line + f" (beta_peer {about['beta_peer']:g}, beta_peer_agent {about['beta_peer_agent']:g})"
+    )
+
+
 def run_text(result: dict[str, Any]) -> str:
     final = result["mean_fraction"][-1]
     low, high = result["band_low"][-1], result["band_high"][-1]
@@ -29,6 +47,8 @@ def run_text(result: dict[str, Any]) -> str:
     heavy = result.get("state_mean_fraction", {}).get("heavy")
     if heavy:
         lines.append(f"heavy users at the end: {100 * heavy[-1]:.1f}%")
+    if result.get("calibration"):
+        lines.append(calibration_line(result["calibration"]))
     lines.append(f"{result['seconds']:.2f} s")
     return "\n".join(lines)
 
@@ -67,6 +87,8 @@ def comparison_table(comparison: Comparison) -> str:
         for row in [header, *body]
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    if comparison.calibration:  # after a blank line: the table's rows stay easy to parse
+        lines += ["", calibration_line(comparison.calibration)]
     return "\n".join(lines)
 
 
@@ -87,7 +109,10 @@ def comparison_json(comparison: Comparison) -> str:
                 **{key: data[key] for key in ("mean_fraction", "band_low", "band_high", "seconds")},
             }
         )
-    return json.dumps({"model": comparison.model, "graph": comparison.graph.source, "rows": rows})
+    out: dict[str, Any] = {"model": comparison.model, "graph": comparison.graph.source}
+    if comparison.calibration:
+        out["calibration"] = comparison.calibration
+    return json.dumps({**out, "rows": rows})
 
 
 def comparison_curves(comparison: Comparison) -> list[Curve]:

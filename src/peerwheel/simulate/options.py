@@ -148,6 +148,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     peer.add_argument(
         "--failure-week", type=positive, metavar="N", help="a visible failure in week N"
     )
+    peer.add_argument(
+        "--no-calibrate",
+        action="store_true",
+        help="run the engine's raw defaults instead of the peer model calibrated as on the "
+        "Simulate page (to a closed study wave's effects, or the published 8.9 and 10.4)",
+    )
     seeds = parser.add_argument_group("champions (seeds)")
     seeds.add_argument("--seeds", type=Path, metavar="PATH", help="node ids, one a line")
     seeds.add_argument(
@@ -224,6 +230,7 @@ class SimulateOptions:
     mandate_week: int | None = None
     show_and_tell: Cadence | None = None
     failure_week: int | None = None
+    no_calibrate: bool = False
     seeds: Path | None = None
     seed_strategy: SeedStrategy | _Unset | None = UNSET
     k: int | None = None
