@@ -55,6 +55,12 @@ EVENTS_PER_PERSON = 2.5
 POSTGRES = "postgres://postgres@127.0.0.1:5432/bench_insights"
 STEPS = ("inputs", "attribution", "R block", "champions", "forecast", "momentum")
 HUB_KIND = {"attended": "attended_demo"}
+THREAD_VARIABLES = (
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+)
 
 
 @dataclass(frozen=True)
@@ -390,6 +396,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL too, after SQLite")
     parser.add_argument("--profile", action="store_true", help="cProfile one report per size")
+    parser.add_argument(
+        "--threads", type=int, help="BLAS and numba threads (1: CPU time is the work done)"
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -404,9 +413,13 @@ def main() -> None:
     print(
         f"bench_insights_report: seed {args.seed}, runs {args.runs}, best of {args.repeat}; "
         f"Python {platform.python_version()}, {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+        f"{os.cpu_count()} CPUs, threads {args.threads or 'default'}, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     env = os.environ | {"PEERWHEEL_HOME": str(folder)}
+    if args.threads:
+        threads = str(args.threads)
+        env |= dict.fromkeys(THREAD_VARIABLES, threads)
     for database in databases:
         results = []
         for n in sizes:
