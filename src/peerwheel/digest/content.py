@@ -189,6 +189,11 @@ class WeekIndex:
         self.trier_team = _ints([t.person_team for t in trials])
         self.trier_family = family_codes[n:]
         self.tried_week = np.bincount(self.trial_post, minlength=n).astype(np.float64)
+        # the trials grouped by post, so a reader's closest trier per post is one reduceat
+        self.trial_order = np.argsort(self.trial_post, kind="stable")
+        self.tried_rows, self.trial_starts = np.unique(
+            self.trial_post[self.trial_order], return_index=True
+        )
         tried_total = np.asarray([p.tried_count for p in posts], dtype=np.float64)
         best = np.lexsort((self.ids, -self.created, -tried_total, -self.tried_week))
         self.org_best = best[(self.item & self.shared)[best]]
@@ -210,7 +215,7 @@ class WeekIndex:
             tied = np.isin(people, np.fromiter(reader.ties, dtype=np.int64))
             close[tied] = TIE
         family = self.families.get(reader.role_family, -2) if reader.role_family else -2
-        close[families == family] = np.maximum(close[families == family], ROLE_FAMILY)
+        close[(families == family) & (close < ROLE_FAMILY)] = ROLE_FAMILY
         if reader.team is not None:
             close[teams == reader.team] = TEAM
         close[people == reader.person_id] = 0.0  # the reader is not their own peer
@@ -227,16 +232,22 @@ class WeekIndex:
         by_author[~self.shared | (self.author < 0)] = 0.0
         by_trier = self._closeness(reader, self.trier, self.trier_team, self.trier_family)
         best_trier = np.zeros(n, dtype=np.float64)
-        np.maximum.at(best_trier, self.trial_post, by_trier)
+        if self.tried_rows.size:
+            best_trier[self.tried_rows] = np.maximum.reduceat(
+                by_trier[self.trial_order], self.trial_starts
+            )
         close_triers = np.bincount(
             self.trial_post, weights=(by_trier >= CLOSE).astype(np.float64), minlength=n
         )
         closeness = np.maximum(by_author, best_trier)
         own = self.author == reader.person_id
         score = closeness * (1.0 + np.log1p(self.tried_week)) * self.stage_weights[reader.stage]
-        eligible = self.item & (closeness >= CLOSE) & ~own
-        order = np.lexsort((self.ids, -self.created, -score))
-        chosen = [int(i) for i in order[eligible[order]][:MAX_CLOSE]]
+        # sort only the candidates: ids are unique, so the order among them is the same
+        eligible = np.flatnonzero(self.item & (closeness >= CLOSE) & ~own)
+        order = eligible[
+            np.lexsort((self.ids[eligible], -self.created[eligible], -score[eligible]))
+        ]
+        chosen = [int(i) for i in order[:MAX_CLOSE]]
         close = tuple(
             self._item(i, self._why_close(by_author[i], best_trier[i], close_triers[i]))
             for i in chosen
@@ -248,11 +259,20 @@ class WeekIndex:
                 break
             if int(i) not in taken and not own[i]:
                 across.append(self._item(int(i), self._why_across(int(i))))
-        asked = self.question & self.shared & ~own & (self.stage == reader.stage)
-        q_order = np.lexsort((self.ids, -self.created, -self.answers, -by_author))
+        asked = np.flatnonzero(self.question & self.shared & ~own & (self.stage == reader.stage))
+        q_order = asked[
+            np.lexsort(
+                (
+                    self.ids[asked],
+                    -self.created[asked],
+                    -self.answers[asked],
+                    -by_author[asked],
+                )
+            )
+        ]
         questions = tuple(
             self._item(int(i), self._why_question(int(i), by_author[i]))
-            for i in q_order[asked[q_order]][:MAX_QUESTIONS]
+            for i in q_order[:MAX_QUESTIONS]
         )
         return close, tuple(across), questions
 
