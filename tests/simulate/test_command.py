@@ -263,7 +263,8 @@ def test_email_network_with_departments_compares_champions(email_edges: Path) ->
         "--strategies", "appointed,natural,pagerank", "--k", "15", "--runs", "10",
         "--steps", "26", "--workers", "1",
     )  # fmt: skip
-    finals = {line.split()[1]: float(line.split()[3].rstrip("%")) for line in text.splitlines()[2:]}
+    rows = text.split("\n\n")[0].splitlines()[2:]  # the calibration line follows a blank line
+    finals = {line.split()[1]: float(line.split()[3].rstrip("%")) for line in rows}
     assert finals["natural"] > finals["appointed"]
     assert finals["pagerank"] > finals["appointed"]
 
