@@ -73,12 +73,12 @@ def test_a_refused_request_is_logged_as_one_line(
     client_for: Callable[[str], Client], caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="django.request"):
-        response = client_for("charlie").get("/s/program/")
+        response = client_for("charlie").get("/insights/flywheel/")
 
     assert response.status_code == 403
     [record] = [r for r in caplog.records if r.name == "django.request"]
     assert record.exc_info is None
     line = caplog.handler.format(record)
-    assert "Forbidden (Permission denied): /s/program/" in line
+    assert "Forbidden (Permission denied): /insights/flywheel/" in line
     assert "Traceback" not in line
     assert "\n" not in record.getMessage()

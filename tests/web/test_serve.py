@@ -85,6 +85,9 @@ def test_serve_runs_gunicorn_workers_and_the_job_worker_and_stops_them_all(
         status, script = _get(f"http://127.0.0.1:{port}/static/plotly/plotly.min.js", deadline)
         assert status == 200 and len(script) > 1_000_000  # WhiteNoise, no development server
         children = _children(server.pid)
+        while sum(" serve " in f" {c} " for c in children) < 2 and time.monotonic() < deadline:
+            time.sleep(0.3)  # gunicorn boots its workers one after the other
+            children = _children(server.pid)
         assert sum(" serve " in f" {c} " for c in children) == 2  # gunicorn's web processes
         assert sum(c.rstrip().endswith("peerwheel.cli worker") for c in children) == 1
         kids = _child_pids(server.pid)
