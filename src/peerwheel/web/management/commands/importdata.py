@@ -96,34 +96,21 @@ def _ties(kind: ImportKind, o: ImportOptions) -> ImportReport:
     )
 
 
-def _influence_events(kind: ImportKind, o: ImportOptions) -> ImportReport:
-    return influence_events_import(
-        o.path,
-        file_name=str(o.path),
-        mapping=o.mapping,
-        dry_run=o.dry_run,
-        on_progress=o.on_progress,
-    )
+def _file_with_map(
+    importer: Callable[..., ImportReport],
+) -> Callable[[ImportKind, ImportOptions], ImportReport]:
+    """A kind whose importer takes the file, its --map and --dry-run, and nothing else."""
 
+    def run(kind: ImportKind, o: ImportOptions) -> ImportReport:
+        return importer(
+            o.path,
+            file_name=str(o.path),
+            mapping=o.mapping,
+            dry_run=o.dry_run,
+            on_progress=o.on_progress,
+        )
 
-def _rollout_scope(kind: ImportKind, o: ImportOptions) -> ImportReport:
-    return rollout_scope_import(
-        o.path,
-        file_name=str(o.path),
-        mapping=o.mapping,
-        dry_run=o.dry_run,
-        on_progress=o.on_progress,
-    )
-
-
-def _tool_policy(kind: ImportKind, o: ImportOptions) -> ImportReport:
-    return tool_policy_import(
-        o.path,
-        file_name=str(o.path),
-        mapping=o.mapping,
-        dry_run=o.dry_run,
-        on_progress=o.on_progress,
-    )
+    return run
 
 
 #: Each family's importer (the kinds themselves are rows of `IMPORT_KINDS`).
@@ -132,13 +119,13 @@ IMPORTERS: dict[str, Callable[[ImportKind, ImportOptions], ImportReport]] = {
     "usage": _usage,
     "hub": _slack,
     "study": _survey,
-    "catalog": _tool_policy,
+    "catalog": _file_with_map(tool_policy_import),
 }
 #: Kinds with an importer of their own, not their family's.
 KIND_IMPORTERS: dict[str, Callable[[ImportKind, ImportOptions], ImportReport]] = {
     "ties": _ties,
-    "influence-events": _influence_events,
-    "rollout-scope": _rollout_scope,
+    "influence-events": _file_with_map(influence_events_import),
+    "rollout-scope": _file_with_map(rollout_scope_import),
 }
 
 
