@@ -75,8 +75,18 @@ def promptathon(company: Company, cast: dict[str, User]) -> Cohort:
         tags=["q2-prompts", "finance"],
         at=_at(monday(8) + timedelta(days=4)),
     )
-    # Not outputs: a non-member's tagged post, a member's post after the end, another tag.
+    # Not outputs: a non-member's tagged post, a member's post after the end, another tag, and
+    # a member's anonymous post (listed beside the members, it would narrow down its author).
     post_publish(author=people["dan"], kind="tip", title="Mine", body="b", tags=["q2-prompts"])
+    post_publish(
+        author=people["p03"],
+        kind="fail",
+        title="Anonymous in the sprint",
+        body="b",
+        tags=["q2-prompts"],
+        anonymous=True,
+        at=_at(monday(8) + timedelta(days=3)),
+    )
     post_publish(
         author=people["p01"],
         kind="tip",

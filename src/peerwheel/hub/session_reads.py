@@ -34,11 +34,15 @@ def tagged_posts(
 ) -> list[TaggedPost]:
     """Live posts by `authors` carrying `tag`, shared in [since, until), oldest first.
 
+    Anonymous posts are never among them: matched by author against a list of named people
+    (a cohort's members), one would tell whoever reads the list that one of them wrote it.
+
     Tags are a JSON list; the window and the authors narrow the rows first, the tag is matched
     exactly in Python (SQLite has no JSON `contains`)."""
     rows = (
         Post.objects.filter(
             deleted__isnull=True,
+            anonymous=False,
             author_id__in=list(authors),
             created__gte=since,
             created__lt=until,
@@ -53,8 +57,8 @@ def tagged_posts(
             kind=post.kind,
             title=post.title,
             created=post.created,
-            author_id=None if post.anonymous else post.author_id,
-            author_name="" if post.anonymous else post.author.display_name,
+            author_id=post.author_id,
+            author_name=post.author.display_name,
             tried_count=post.tried_count,
         )
         for post in rows
