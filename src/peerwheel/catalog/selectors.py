@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from peerwheel.accounts.permissions import has_capability
@@ -185,11 +185,7 @@ def demand_requests(
     return found
 
 
-def change_marker() -> tuple[object, ...]:
-    """What changes whenever a use request is asked or resolved, for the caches of reports
-    that count demand (insights.caching)."""
-    return (
-        UseRequest.objects.aggregate(
-            n=Count("pk"), last=Max("asked_at"), resolved=Max("resolved_at")
-        ),
-    )
+def change_columns() -> list[tuple[type[Model], tuple[str, ...]]]:
+    """The columns whose count and latest value change whenever a use request is asked or
+    resolved, for the caches of reports that count demand (insights.caching)."""
+    return [(UseRequest, ("id", "asked_at", "resolved_at"))]

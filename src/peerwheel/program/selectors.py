@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from peerwheel.core.errors import NotFoundError
@@ -161,16 +161,12 @@ def champion_get(pk: int) -> Champion:
     return champion
 
 
-def change_marker() -> tuple[object, ...]:
-    """What changes whenever the program's data does (scope, stage moves, champions), for the
-    caches of reports that read it (insights.caching)."""
-    return (
-        ScopeEntry.objects.aggregate(n=Count("pk"), last=Max("pk"), until=Max("until")),
-        StageMove.objects.aggregate(n=Count("pk"), last=Max("pk")),
-        Champion.objects.aggregate(
-            n=Count("pk"),
-            responded=Max("responded_at"),
-            stepped_down=Max("stepped_down_at"),
-            invited=Max("invited_at"),
-        ),
-    )
+def change_columns() -> list[tuple[type[Model], tuple[str, ...]]]:
+    """The columns whose count and latest value change whenever the program's data does
+    (scope, stage moves, champions), for the caches of reports that read it
+    (insights.caching builds one query of them)."""
+    return [
+        (ScopeEntry, ("id", "until")),
+        (StageMove, ("id",)),
+        (Champion, ("id", "responded_at", "stepped_down_at", "invited_at")),
+    ]
