@@ -117,6 +117,10 @@ def test_nobody_is_a_champion_without_accepting(
     )
     assert actions == ["program.champion_invite", "program.champion_accept"]
 
+    for someone_else in ("bob", "dan"):  # another champion, an analyst: not hers to end
+        with pytest.raises(ForbiddenError, match="Only the champion or a program lead"):
+            services.champion_step_down(champion=champion, actor=cast[someone_else])
+    assert champion_person_ids() == {alice.pk}
     services.champion_step_down(champion=champion, actor=cast["alice"])
     assert champion_person_ids() == set()
     assert role_of(cast["alice"]) is Role.MEMBER
