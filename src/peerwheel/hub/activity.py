@@ -9,6 +9,7 @@ is no one's first visible use and no one's reach.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,7 +74,7 @@ class HubEvidence:
 
 
 def champion_evidence(
-    *, since: datetime, until: datetime, department_of: dict[int, int | None]
+    *, since: datetime, until: datetime, department_of: Mapping[int, int | None]
 ) -> dict[int, HubEvidence]:
     """Person id → `HubEvidence` from `since` (inclusive) to `until` (exclusive).
     `department_of` maps people to their department (for reach outside it)."""

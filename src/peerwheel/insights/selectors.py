@@ -178,7 +178,7 @@ def flywheel_inputs(*, as_of: date) -> FlywheelInputs:
     hub = champion_evidence(
         since=until - timedelta(weeks=EVIDENCE_WEEKS),
         until=until,
-        department_of=department_by_person,  # type: ignore[arg-type]
+        department_of=department_by_person,
     )
     return FlywheelInputs(
         as_of=as_of,
